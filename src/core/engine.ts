@@ -1,0 +1,161 @@
+import { performance } from 'node:perf_hooks';
+import { DEFAULT_MAX_FILE_BYTES, loadKnowledge } from './knowledge/loadKnowledge.js';
+import { answerQuestion } from './search/answer.js';
+import { buildSnapshot, type Snapshot } from './search/snapshot.js';
+import type {
+  Answer,
+  AnswerEngine,
+  AnswerOptions,
+  Article,
+  EngineStats,
+  KnowledgeCounts,
+  ReloadReport,
+} from './types.js';
+
+/** The part of a pino logger the core uses; any logger with these methods will do. */
+export interface CoreLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+export interface EngineOptions {
+  /** The folder with the articles (`*.md`) and `glossary.yml`. */
+  knowledgeDir: string;
+  logger?: CoreLogger;
+  /** Questions longer than this are declined. Default 1,000 characters. */
+  maxQuestionLength?: number;
+  /** Knowledge files larger than this are refused. Default 1 MiB. */
+  maxFileBytes?: number;
+}
+
+interface EngineSettings {
+  readonly knowledgeDir: string;
+  readonly logger: CoreLogger | undefined;
+  readonly maxQuestionLength: number;
+  readonly maxFileBytes: number;
+}
+
+export const DEFAULT_MAX_QUESTION_LENGTH = 1000;
+
+/**
+ * Loads the knowledge folder and returns an engine over it. A bad file never stops the start:
+ * the engine serves the files that loaded and lists the problems in `stats().problems`.
+ */
+export async function createEngine(options: EngineOptions): Promise<KnowledgeEngine> {
+  const settings: EngineSettings = {
+    knowledgeDir: options.knowledgeDir,
+    logger: options.logger,
+    maxQuestionLength: options.maxQuestionLength ?? DEFAULT_MAX_QUESTION_LENGTH,
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+  };
+  const knowledge = await loadKnowledge(settings.knowledgeDir, { maxFileBytes: settings.maxFileBytes });
+  for (const problem of knowledge.errors) settings.logger?.warn({ problem }, 'knowledge file left out');
+  const snapshot = buildSnapshot(knowledge, { version: 1, knowledgeDir: settings.knowledgeDir });
+  settings.logger?.info(countsOf(snapshot), 'knowledge loaded');
+  return new KnowledgeEngine(snapshot, settings);
+}
+
+/**
+ * Holds one immutable snapshot and answers from it. A reload builds a new snapshot beside it and
+ * swaps the reference only if the new knowledge loaded without errors, so a question never sees
+ * half a reload and a broken file never replaces good knowledge.
+ */
+export class KnowledgeEngine implements AnswerEngine {
+  #snapshot: Snapshot;
+  #reloading: Promise<ReloadReport> | undefined;
+  readonly #settings: EngineSettings;
+
+  constructor(snapshot: Snapshot, settings: EngineSettings) {
+    this.#snapshot = snapshot;
+    this.#settings = settings;
+  }
+
+  answer(question: string, options: AnswerOptions = {}): Answer {
+    const started = performance.now();
+    const snapshot = this.#snapshot;
+    const reply = answerQuestion(snapshot, String(question ?? ''), options.audience ?? 'internal', this.#settings);
+    const tookMs = Math.round((performance.now() - started) * 1000) / 1000;
+    this.#settings.logger?.info(
+      { answered: reply.answered, reason: reply.decline?.reason, tookMs, snapshot: snapshot.version, chars: reply.question.length },
+      'question answered',
+    );
+    return { ...reply, tookMs };
+  }
+
+  /** Reloads from disk. Calls made while a reload runs share its result rather than racing it. */
+  reload(): Promise<ReloadReport> {
+    this.#reloading ??= this.#reload().finally(() => {
+      this.#reloading = undefined;
+    });
+    return this.#reloading;
+  }
+
+  async #reload(): Promise<ReloadReport> {
+    const started = performance.now();
+    const before = this.#snapshot;
+    const knowledge = await loadKnowledge(this.#settings.knowledgeDir, { maxFileBytes: this.#settings.maxFileBytes });
+    const tookMs = () => Math.round(performance.now() - started);
+    const diff = diffArticles(before.articles, knowledge.articles);
+
+    if (knowledge.errors.length > 0) {
+      const report: ReloadReport = {
+        applied: false,
+        before: countsOf(before),
+        after: countsOf(before),
+        ...diff,
+        errors: knowledge.errors,
+        warnings: knowledge.warnings,
+        tookMs: tookMs(),
+        snapshotVersion: before.version,
+      };
+      this.#settings.logger?.warn({ errors: knowledge.errors, tookMs: report.tookMs }, 'reload refused: previous knowledge kept');
+      return report;
+    }
+
+    const next = buildSnapshot(knowledge, { version: before.version + 1, knowledgeDir: this.#settings.knowledgeDir });
+    this.#snapshot = next;
+    const report: ReloadReport = {
+      applied: true,
+      before: countsOf(before),
+      after: countsOf(next),
+      ...diff,
+      errors: [],
+      warnings: knowledge.warnings,
+      tookMs: tookMs(),
+      snapshotVersion: next.version,
+    };
+    this.#settings.logger?.info({ ...report, warnings: report.warnings.length }, 'knowledge reloaded');
+    return report;
+  }
+
+  stats(): EngineStats {
+    const snapshot = this.#snapshot;
+    return {
+      ...countsOf(snapshot),
+      snapshotVersion: snapshot.version,
+      loadedAt: snapshot.loadedAt,
+      knowledgeDir: snapshot.knowledgeDir,
+      problems: snapshot.problems,
+      articleList: snapshot.articles.map(({ id, title, date, source }) => ({ id, title, date, source })),
+    };
+  }
+}
+
+function countsOf(snapshot: Snapshot): KnowledgeCounts {
+  return { articles: snapshot.articles.length, passages: snapshot.passages.length };
+}
+
+function diffArticles(
+  before: readonly Article[],
+  after: readonly Article[],
+): Pick<ReloadReport, 'added' | 'changed' | 'removed'> {
+  const old = new Map(before.map((article) => [article.id, article.contentHash]));
+  const now = new Map(after.map((article) => [article.id, article.contentHash]));
+  return {
+    added: [...now.keys()].filter((id) => !old.has(id)),
+    changed: [...now.keys()].filter((id) => old.has(id) && old.get(id) !== now.get(id)),
+    removed: [...old.keys()].filter((id) => !now.has(id)),
+  };
+}

@@ -1,0 +1,23 @@
+/** The core's public API: what adapters, the CLI and benchmarks may import. */
+export type {
+  Answer,
+  AnswerEngine,
+  AnswerOptions,
+  Article,
+  ArticleRef,
+  Audience,
+  Citation,
+  Decline,
+  DeclineReason,
+  EngineStats,
+  Highlight,
+  KnowledgeCounts,
+  KnowledgeProblem,
+  ReloadReport,
+} from './types.js';
+export { createEngine, DEFAULT_MAX_QUESTION_LENGTH, KnowledgeEngine } from './engine.js';
+export type { CoreLogger, EngineOptions } from './engine.js';
+export { loadKnowledge } from './knowledge/loadKnowledge.js';
+export type { LoadedKnowledge, LoadOptions } from './knowledge/loadKnowledge.js';
+export { markSnippet } from './search/snippet.js';
+export { formatProblem } from './problems.js';

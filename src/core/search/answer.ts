@@ -1,0 +1,378 @@
+import type { SearchResult } from 'minisearch';
+import { splitSentences, type Sentence } from '../text/sentences.js';
+import type {
+  Answer,
+  ArticleRef,
+  Audience,
+  Citation,
+  Decline,
+  DeclineReason,
+  Highlight,
+} from '../types.js';
+import { allowsPrefix, indexEdits, termMatch, FUZZY_WEIGHT, PREFIX_WEIGHT, textFeatures, tokenMatchesUnit, unitMatch, type TextFeatures } from './match.js';
+import { distanceInDays, wantedKeys, type Period } from './periods.js';
+import { analyzeQuestion, type AnalyzedQuestion, type AnswerKind, type QueryUnit } from './query.js';
+import { buildSnippet, mergeHighlights } from './snippet.js';
+import { CONCEPT_FIELD, SEARCH_FIELDS, type Passage, type Snapshot } from './snapshot.js';
+
+export interface AnswerSettings {
+  /** Longer questions are declined with reason `too-long`. */
+  readonly maxQuestionLength: number;
+}
+
+/** How much of a question's weight the answering passage must cover; less is declined. */
+const MIN_PASSAGE_COVERAGE = 0.55;
+/** ...and how much the quoted sentence itself must cover. */
+const MIN_SENTENCE_COVERAGE = 0.3;
+/** Passages read closely for the best sentence. */
+const CANDIDATE_PASSAGES = 6;
+const MAX_CITATIONS = 3;
+/** Articles dated in a period the question names rank this much higher. */
+const DATED_PERIOD_BOOST = 2;
+const MENTIONED_PERIOD_BOOST = 1.3;
+const FIELD_BOOST = { title: 1.5, text: 1, tags: 0.5 };
+/** The word after "which" or "what" names what the answer is ("which incubators"): it weighs more. */
+const FOCUS_BOOST = 2;
+/** This many words found nothing, and they are at least a third of the question: declined. */
+const MAX_UNKNOWN_WORDS = 2;
+
+/** Answers one question from one snapshot. Pure: the same snapshot and question give the same answer. */
+export function answerQuestion(
+  snapshot: Snapshot,
+  rawQuestion: string,
+  audience: Audience,
+  settings: AnswerSettings,
+): Omit<Answer, 'tookMs'> {
+  const question = rawQuestion.trim();
+  const visible = (passage: Passage): boolean => audience === 'internal' || passage.article.audience === 'public';
+  const decline = (reason: DeclineReason, detail: Partial<Omit<Decline, 'reason'>> = {}): Omit<Answer, 'tookMs'> =>
+    declined(snapshot, question, audience, { reason, unmatchedTerms: [], nearest: [], ...detail });
+
+  if (question.length === 0) return decline('empty-question');
+  if (question.length > settings.maxQuestionLength) return decline('too-long', { limit: settings.maxQuestionLength });
+
+  const analyzed = analyzeQuestion(snapshot, question);
+  if (analyzed.units.length === 0) return decline('no-match');
+
+  const uncovered = analyzed.periods.find((period) => !periodCovered(snapshot, period, visible));
+  if (uncovered) {
+    return decline('period-not-covered', { period: uncovered.text, nearest: nearestInTime(snapshot, uncovered, visible) });
+  }
+
+  const results = search(snapshot, analyzed, visible);
+  const unmatched = unmatchedUnits(analyzed, results, snapshot);
+  const unmatchedWords = unmatched.flatMap((unit) => unit.words);
+  const nearest = articlesOf(results.slice(0, 10).map((r) => snapshot.passages[r.id] as Passage));
+  if (results.length === 0 || unmatched.length === analyzed.units.length) {
+    return decline('no-match', { unmatchedTerms: unmatchedWords });
+  }
+  if (unmatched.some((unit) => unit.kind === 'term' && unit.isName)) {
+    return decline('unknown-name', { unmatchedTerms: unmatchedWords, nearest });
+  }
+
+  const unknownWords = unmatched.filter((unit) => unit.kind === 'term').length;
+  if (unknownWords >= MAX_UNKNOWN_WORDS && unknownWords * 3 >= analyzed.units.length) {
+    return decline('weak-match', { unmatchedTerms: unmatchedWords, nearest });
+  }
+
+  const candidates = results.slice(0, CANDIDATE_PASSAGES).map((result) => readPassage(snapshot, analyzed, result));
+  const best = pickSentence(analyzed, candidates);
+  if (!best || best.passage.coverage < MIN_PASSAGE_COVERAGE || best.coverage < MIN_SENTENCE_COVERAGE) {
+    return decline('weak-match', { unmatchedTerms: unmatchedWords, nearest });
+  }
+
+  const cited = [best.passage, ...candidates.filter((c) => c !== best.passage && c.coverage >= MIN_PASSAGE_COVERAGE / 2)];
+  const citations = cited.slice(0, MAX_CITATIONS).map((candidate) =>
+    citationOf(candidate, candidate === best.passage ? best.sentence : candidate.bestSentence, analyzed),
+  );
+  const first = citations[0] as Citation;
+  return {
+    question,
+    answered: true,
+    answer: best.sentence.text,
+    citations,
+    message: `“${best.sentence.text}”\n— ${first.article.title} (${first.article.date}), paragraph ${first.paragraph}`,
+    snapshotVersion: snapshot.version,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search
+
+function search(snapshot: Snapshot, analyzed: AnalyzedQuestion, visible: (p: Passage) => boolean): SearchResult[] {
+  const datedBoost = periodBoosts(snapshot, analyzed.periods);
+  const queries: ({ queries: string[] } & Record<string, unknown>)[] = [];
+  if (analyzed.searchTerms.length > 0) {
+    queries.push({
+      queries: [...analyzed.searchTerms],
+      fields: [...SEARCH_FIELDS],
+      boost: FIELD_BOOST,
+      fuzzy: (term: string) => indexEdits(term) || false,
+      prefix: (term: string) => allowsPrefix(term),
+      weights: { fuzzy: FUZZY_WEIGHT, prefix: PREFIX_WEIGHT },
+    });
+  }
+  if (analyzed.concepts.length > 0) {
+    queries.push({ queries: [...analyzed.concepts], fields: [CONCEPT_FIELD], fuzzy: false, prefix: false });
+  }
+  return snapshot.index.search(
+    { combineWith: 'OR', queries },
+    {
+      filter: (result) => visible(snapshot.passages[result.id] as Passage),
+      ...(datedBoost ? { boostDocument: (id: number) => datedBoost(snapshot.passages[id] as Passage) } : {}),
+    },
+  );
+}
+
+/** A score factor for passages of articles dated in, or naming, a period the question names. */
+function periodBoosts(snapshot: Snapshot, periods: readonly Period[]): ((p: Passage) => number) | undefined {
+  if (periods.length === 0) return undefined;
+  const keys = periods.flatMap(wantedKeys);
+  return (passage) => {
+    const periodsOf = snapshot.periods.get(passage.article.id);
+    if (!periodsOf) return 1;
+    if (keys.some((key) => periodsOf.dated.has(key))) return DATED_PERIOD_BOOST;
+    if (keys.some((key) => periodsOf.mentioned.has(key))) return MENTIONED_PERIOD_BOOST;
+    return 1;
+  };
+}
+
+function periodCovered(snapshot: Snapshot, period: Period, visible: (p: Passage) => boolean): boolean {
+  const keys = wantedKeys(period);
+  return snapshot.passages.some((passage) => {
+    if (!visible(passage)) return false;
+    const periodsOf = snapshot.periods.get(passage.article.id);
+    return keys.some((key) => periodsOf?.dated.has(key) || periodsOf?.mentioned.has(key));
+  });
+}
+
+/**
+ * Units no visible passage matched at all: the words of the question that found nothing. The
+ * index is asked loosely (see `indexEdits`), so its matches are checked again with `termMatch`.
+ */
+function unmatchedUnits(analyzed: AnalyzedQuestion, results: readonly SearchResult[], snapshot: Snapshot): QueryUnit[] {
+  const found = new Set<string>();
+  for (const result of results) for (const term of result.terms) found.add(term);
+  const matched = (queryTerm: string): boolean => {
+    if (found.has(queryTerm)) return true;
+    for (const term of found) if (termMatch(queryTerm, term) > 0) return true;
+    return false;
+  };
+  return analyzed.units.filter((unit) => {
+    if (unit.kind === 'term') return !matched(unit.term);
+    if (unit.kind === 'concept') return !found.has(unit.concept) && !unit.terms.some(matched);
+    return snapshot.passages.length === 0;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading passages and choosing the sentence
+
+interface ReadSentence {
+  readonly sentence: Sentence;
+  readonly features: TextFeatures;
+  /** Per unit, how well this sentence matches it. */
+  readonly matches: readonly number[];
+}
+
+interface Candidate {
+  readonly passage: Passage;
+  readonly searchScore: number;
+  readonly sentences: readonly ReadSentence[];
+  /** Per unit, how well the passage as a whole (with its article's date) matches it. */
+  readonly matches: readonly number[];
+  /** Share of the question's weight the passage covers, 0 to 1. */
+  readonly coverage: number;
+  readonly bestSentence: ReadSentence;
+}
+
+function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: SearchResult): Candidate {
+  const passage = snapshot.passages[result.id] as Passage;
+  const periodsOf = snapshot.periods.get(passage.article.id);
+  const articlePeriods = periodsOf ? [...periodsOf.dated, ...periodsOf.mentioned] : [];
+  const passageFeatures = textFeatures(`${passage.article.title}\n${passage.text}`, snapshot.glossary, articlePeriods);
+  const matches = analyzed.units.map((unit) => unitMatch(unit, passageFeatures));
+  const sentences = splitSentences(passage.text).map((sentence) => {
+    const features = textFeatures(sentence.text, snapshot.glossary);
+    return { sentence, features, matches: analyzed.units.map((unit) => unitMatch(unit, features)) };
+  });
+  const candidate = { passage, searchScore: result.score, sentences, matches, coverage: coverage(analyzed.units, matches) };
+  const bestSentence = sentences.reduce((a, b) => (sentenceScore(analyzed, b, candidate, 1) > sentenceScore(analyzed, a, candidate, 1) ? b : a));
+  return { ...candidate, bestSentence };
+}
+
+function coverage(units: readonly QueryUnit[], matches: readonly number[]): number {
+  const total = units.reduce((sum, unit) => sum + unit.weight, 0);
+  const got = units.reduce((sum, unit, i) => sum + unit.weight * (matches[i] ?? 0), 0);
+  return total === 0 ? 0 : got / total;
+}
+
+function pickSentence(
+  analyzed: AnalyzedQuestion,
+  candidates: readonly Candidate[],
+): { passage: Candidate; sentence: Sentence; coverage: number } | undefined {
+  const topScore = candidates[0]?.searchScore ?? 1;
+  let best: { passage: Candidate; read: ReadSentence; score: number } | undefined;
+  for (const candidate of candidates) {
+    for (const read of candidate.sentences) {
+      const score = sentenceScore(analyzed, read, candidate, topScore);
+      if (!best || score > best.score) best = { passage: candidate, read, score };
+    }
+  }
+  if (!best) return undefined;
+  const inContext = effectiveMatches(analyzed, best.read, best.passage.matches);
+  return { passage: best.passage, sentence: best.read.sentence, coverage: coverage(analyzed.units, inContext) };
+}
+
+/**
+ * How well a sentence matches each unit in its context. A sentence often names its subject only
+ * through its passage ("It was conducted by..." after "The OSM was inaugurated..."), so half of
+ * what the passage matches carries over; a period is the article's, so the passage's match stands.
+ */
+function effectiveMatches(analyzed: AnalyzedQuestion, read: ReadSentence, passageMatches: readonly number[]): number[] {
+  return analyzed.units.map((unit, i) => {
+    const inPassage = passageMatches[i] ?? 0;
+    return unit.kind === 'period' ? inPassage : Math.max(read.matches[i] ?? 0, 0.5 * inPassage);
+  });
+}
+
+/**
+ * A sentence scores by the weight of the question it covers in context, plus a quarter of what
+ * its passage covers, plus small bonuses: the passage's search rank, the question's words as
+ * written, words next to each other as in the question, and the kind of thing the question asks
+ * for (a name for "who", a date for "when").
+ */
+function sentenceScore(
+  analyzed: AnalyzedQuestion,
+  read: ReadSentence,
+  candidate: Pick<Candidate, 'matches' | 'searchScore'>,
+  topScore: number,
+): number {
+  const units = analyzed.units;
+  const meanWeight = units.reduce((sum, unit) => sum + unit.weight, 0) / Math.max(1, units.length);
+  const effective = effectiveMatches(analyzed, read, candidate.matches);
+  let score = 0;
+  units.forEach((unit, i) => {
+    const weight = unit.kind !== 'period' && unit.focus ? FOCUS_BOOST * unit.weight : unit.weight;
+    score += weight * ((effective[i] ?? 0) + 0.25 * (candidate.matches[i] ?? 0));
+  });
+  score += 0.5 * meanWeight * (candidate.searchScore / topScore);
+  for (const token of read.features.tokens) {
+    if (analyzed.surfaceWords.has(token.lower)) score += 0.1 * meanWeight;
+  }
+  score += 0.3 * meanWeight * adjacentPairs(analyzed, read);
+  if (hasKind(analyzed.kind, read.sentence.text)) score += 0.6 * meanWeight;
+  // Long sentences match more words by chance: a gentle penalty past 60 words.
+  const words = read.features.tokens.length;
+  return words > 60 ? score / (1 + (words - 60) / 80) : score;
+}
+
+/** How many pairs of neighbouring question terms stand close together, in order, in the sentence. */
+function adjacentPairs(analyzed: AnalyzedQuestion, read: ReadSentence): number {
+  const terms = analyzed.searchTerms;
+  const positions = new Map<string, number[]>();
+  read.features.tokens.forEach((token, i) => {
+    if (!token.stop) positions.set(token.term, [...(positions.get(token.term) ?? []), i]);
+  });
+  let pairs = 0;
+  for (let i = 0; i + 1 < terms.length; i++) {
+    const left = positions.get(terms[i] as string) ?? [];
+    const right = positions.get(terms[i + 1] as string) ?? [];
+    if (left.some((a) => right.some((b) => b > a && b - a <= 3))) pairs += 1;
+  }
+  return pairs;
+}
+
+const KIND_IN_SENTENCE: Record<Exclude<AnswerKind, 'any'>, RegExp> = {
+  // Two capitalised words in a row, not at the start: a name like "Taiho Kang".
+  person: /.\b\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}?[\p{Ll}]+)?\s+\p{Lu}[\p{Ll}]+/u,
+  date: /\b(1[89]\d\d|20\d\d|jan(uary)?|feb(ruary)?|march|april|may|june|july|aug(ust)?|sep(tember)?|oct(ober)?|nov(ember)?|dec(ember)?)\b/i,
+  place: /\b(in|at|from)\s+(the\s+)?\p{Lu}/u,
+  number: /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion|percent)\b/i,
+};
+
+function hasKind(kind: AnswerKind, text: string): boolean {
+  return kind !== 'any' && KIND_IN_SENTENCE[kind].test(text);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Citations and declines
+
+function citationOf(candidate: Candidate, focus: ReadSentence | Sentence, analyzed: AnalyzedQuestion): Citation {
+  const sentence = 'sentence' in focus ? focus.sentence : focus;
+  const ranges: Highlight[] = [];
+  for (const read of candidate.sentences) {
+    for (const token of read.features.tokens) {
+      if (analyzed.units.some((unit) => tokenMatchesUnit(unit, token))) {
+        ranges.push([read.sentence.start + token.start, read.sentence.start + token.end]);
+      }
+    }
+  }
+  const { snippet, highlights } = buildSnippet(candidate.passage.text, sentence, mergeHighlights(candidate.passage.text, ranges));
+  return {
+    article: refOf(candidate.passage),
+    paragraph: candidate.passage.paragraph,
+    snippet,
+    highlights,
+    score: Math.round(candidate.searchScore * 1000) / 1000,
+  };
+}
+
+function refOf(passage: Passage): ArticleRef {
+  const { id, title, date, source, url } = passage.article;
+  return { id, title, date, source, ...(url === undefined ? {} : { url }) };
+}
+
+function articlesOf(passages: readonly Passage[]): ArticleRef[] {
+  const refs = new Map<string, ArticleRef>();
+  for (const passage of passages) if (!refs.has(passage.article.id)) refs.set(passage.article.id, refOf(passage));
+  return [...refs.values()].slice(0, MAX_CITATIONS);
+}
+
+function nearestInTime(snapshot: Snapshot, period: Period, visible: (p: Passage) => boolean): ArticleRef[] {
+  const passages = snapshot.passages.filter(visible);
+  const byDistance = [...passages].sort(
+    (a, b) => distanceInDays(period, a.article.date) - distanceInDays(period, b.article.date),
+  );
+  return articlesOf(byDistance);
+}
+
+function declined(snapshot: Snapshot, question: string, audience: Audience, decline: Decline): Omit<Answer, 'tookMs'> {
+  const nearest =
+    decline.nearest.length > 0
+      ? decline.nearest
+      : articlesOf(
+          [...snapshot.passages]
+            .filter((p) => audience === 'internal' || p.article.audience === 'public')
+            .sort((a, b) => b.article.date.localeCompare(a.article.date)),
+        );
+  const full: Decline = { ...decline, nearest };
+  return {
+    question,
+    answered: false,
+    answer: null,
+    citations: [],
+    decline: full,
+    message: declineMessage(question, full),
+    snapshotVersion: snapshot.version,
+  };
+}
+
+export function declineMessage(question: string, decline: Decline): string {
+  const list = decline.nearest.map((ref) => `${ref.title} (${ref.date})`).join('; ');
+  const known = list ? ` The nearest articles I have: ${list}.` : ' The knowledge base has no articles yet.';
+  const words = decline.unmatchedTerms.length > 0 ? ` Nothing matched: ${decline.unmatchedTerms.join(', ')}.` : '';
+  switch (decline.reason) {
+    case 'empty-question':
+      return `Please ask a question.${known}`;
+    case 'too-long':
+      return `That question is ${question.length} characters long; please keep it under ${decline.limit ?? 'the limit'}.`;
+    case 'period-not-covered':
+      return `I have nothing from ${decline.period ?? 'that period'}.${known}`;
+    case 'unknown-name':
+      return `The knowledge base doesn't cover that.${words}${known}`;
+    case 'no-match':
+    case 'weak-match':
+      return `I couldn't find an answer to that in the knowledge base.${words}${known}`;
+  }
+}

@@ -1,0 +1,120 @@
+import { findConcepts, type Glossary } from '../knowledge/glossary.js';
+import { tokenize, type Token } from '../text/analyze.js';
+import { findPeriods, periodKeys, wantedKeys } from './periods.js';
+import type { QueryUnit } from './query.js';
+
+/** Partial matches (a typo, a word cut short) count for less than the word itself. */
+export const FUZZY_WEIGHT = 0.5;
+export const PREFIX_WEIGHT = 0.4;
+const NUMBER = /^[\d.]+$/;
+
+/**
+ * How many typos a query term may have: none below 5 characters and never in a number; one up to
+ * 8 characters, two from 9. Two letters swapped ("misison") count as one typo.
+ */
+export function allowedEdits(term: string): number {
+  if (NUMBER.test(term) || term.length < 5) return 0;
+  return term.length < 9 ? 1 : 2;
+}
+
+/**
+ * The edit distance the search index is asked for. Its distance counts a swap of two letters as
+ * two edits, so words of 7 letters or more are looked up with one more; `termMatch` then keeps
+ * only the matches within `allowedEdits` as we count them.
+ */
+export function indexEdits(term: string): number {
+  const edits = allowedEdits(term);
+  return edits === 1 && term.length >= 7 ? 2 : edits;
+}
+
+/** Whether a query term may match longer words it begins ("incub" finds "incubators"). */
+export function allowsPrefix(term: string): boolean {
+  return term.length >= 4 && !NUMBER.test(term);
+}
+
+/** The words, concepts and periods of a text (a sentence or a passage), found once. */
+export interface TextFeatures {
+  readonly tokens: readonly Token[];
+  readonly terms: ReadonlySet<string>;
+  readonly concepts: ReadonlySet<string>;
+  readonly periods: ReadonlySet<string>;
+}
+
+export function textFeatures(text: string, glossary: Glossary, extraPeriods: Iterable<string> = []): TextFeatures {
+  const tokens = tokenize(text);
+  return {
+    tokens,
+    terms: new Set(tokens.filter((t) => !t.stop).map((t) => t.term)),
+    concepts: new Set(findConcepts(glossary, tokens).map((m) => m.concept)),
+    periods: new Set([...findPeriods(text).flatMap(periodKeys), ...extraPeriods]),
+  };
+}
+
+/** How strongly one token's term matches a query term: 1 exact, less for a prefix or a typo, else 0. */
+export function termMatch(queryTerm: string, term: string): number {
+  if (term === queryTerm) return 1;
+  if (allowsPrefix(queryTerm) && term.startsWith(queryTerm)) return PREFIX_WEIGHT;
+  const edits = allowedEdits(queryTerm);
+  if (edits > 0 && Math.abs(term.length - queryTerm.length) <= edits && editDistance(queryTerm, term, edits) <= edits) {
+    return FUZZY_WEIGHT;
+  }
+  return 0;
+}
+
+/** How well a text satisfies one unit of a question, from 0 to 1. */
+export function unitMatch(unit: QueryUnit, features: TextFeatures): number {
+  switch (unit.kind) {
+    case 'term': {
+      if (features.terms.has(unit.term)) return 1;
+      let best = 0;
+      for (const term of features.terms) best = Math.max(best, termMatch(unit.term, term));
+      return best;
+    }
+    case 'concept': {
+      if (features.concepts.has(unit.concept)) return 1;
+      // The words of the phrase without the phrase itself ("the fourth revolution") count for less.
+      const present = unit.terms.filter((term) => features.terms.has(term)).length;
+      return unit.terms.length === 0 ? 0 : (0.7 * present) / unit.terms.length;
+    }
+    case 'period':
+      return wantedKeys(unit.period).some((key) => features.periods.has(key)) ? 1 : 0;
+  }
+}
+
+/** Whether a token stands for a unit, for highlighting it in a snippet. */
+export function tokenMatchesUnit(unit: QueryUnit, token: Token): boolean {
+  switch (unit.kind) {
+    case 'term':
+      return !token.stop && termMatch(unit.term, token.term) > 0;
+    case 'concept':
+      return !token.stop && unit.terms.includes(token.term);
+    case 'period':
+      return false;
+  }
+}
+
+/**
+ * Edit distance where inserting, deleting or changing a letter, or swapping two neighbours, is
+ * one edit (optimal string alignment). Gives up, returning `limit + 1`, once it must exceed `limit`.
+ */
+export function editDistance(a: string, b: string, limit: number): number {
+  let beforePrevious: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, (beforePrevious[j - 2] as number) + 1);
+      }
+      current.push(value);
+      rowMin = Math.min(rowMin, value);
+    }
+    if (rowMin > limit) return limit + 1;
+    beforePrevious = previous;
+    previous = current;
+  }
+  return previous[b.length] as number;
+}

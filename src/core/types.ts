@@ -1,0 +1,142 @@
+/**
+ * The types adapters see. Everything a chat platform needs to render an answer or a reload report
+ * is here; nothing here knows about any platform.
+ */
+
+/** Who may read an article: `public` articles are shown to everyone, `internal` ones to staff only. */
+export type Audience = 'public' | 'internal';
+
+/** One article of the knowledge base, as loaded and validated from a Markdown file. */
+export interface Article {
+  readonly id: string;
+  readonly title: string;
+  /** The article's own date, ISO `YYYY-MM-DD`. */
+  readonly date: string;
+  readonly source: string;
+  readonly audience: Audience;
+  readonly url?: string;
+  readonly tags: readonly string[];
+  /** The article text without front matter. */
+  readonly body: string;
+  /** Path of the file relative to the knowledge folder, for error messages and reports. */
+  readonly file: string;
+  /** Hash of the file content, to tell a changed article from an unchanged one on reload. */
+  readonly contentHash: string;
+}
+
+/** A problem found while loading knowledge, with the file (relative path) and line where known. */
+export interface KnowledgeProblem {
+  readonly file: string;
+  readonly line?: number;
+  readonly message: string;
+}
+
+/** The bibliographic part of an article: what a citation or a decline names. */
+export interface ArticleRef {
+  readonly id: string;
+  readonly title: string;
+  readonly date: string;
+  readonly source: string;
+  readonly url?: string;
+}
+
+/** A half-open character range `[start, end)` in a snippet. */
+export type Highlight = readonly [start: number, end: number];
+
+export interface Citation {
+  readonly article: ArticleRef;
+  /** 1-based paragraph number in the article's body. */
+  readonly paragraph: number;
+  /** The passage, or a window of it around its best sentence ("…" marks a cut). */
+  readonly snippet: string;
+  /** Ranges of `snippet` that matched the question's words, in order, not overlapping. */
+  readonly highlights: readonly Highlight[];
+  /** Relevance, higher is better; comparable only within one answer. */
+  readonly score: number;
+}
+
+export type DeclineReason =
+  /** Nothing was asked. */
+  | 'empty-question'
+  /** The question is over the engine's length limit. */
+  | 'too-long'
+  /** No word of the question is in the knowledge base. */
+  | 'no-match'
+  /** Some words matched, but no passage answers the question as a whole. */
+  | 'weak-match'
+  /** The question names a year or month the knowledge base has nothing from. */
+  | 'period-not-covered'
+  /** The question names something (a place, a person, an organisation) the knowledge base never mentions. */
+  | 'unknown-name';
+
+export interface Decline {
+  readonly reason: DeclineReason;
+  /** Words of the question that found nothing in the knowledge base. */
+  readonly unmatchedTerms: readonly string[];
+  /** The period asked about, as written in the question, when `reason` is `period-not-covered`. */
+  readonly period?: string;
+  /** The length limit, when `reason` is `too-long`. */
+  readonly limit?: number;
+  /** The closest articles the knowledge base does have, best first. */
+  readonly nearest: readonly ArticleRef[];
+}
+
+/** The engine's reply to one question. */
+export interface Answer {
+  readonly question: string;
+  /** Whether the knowledge base holds an answer. */
+  readonly answered: boolean;
+  /** The best sentence, quoted verbatim from an article; `null` when declined. */
+  readonly answer: string | null;
+  /** Where the answer comes from, best first; the first one holds `answer`. Empty when declined. */
+  readonly citations: readonly Citation[];
+  /** Why the question was declined; present exactly when `answered` is false. */
+  readonly decline?: Decline;
+  /** A short plain-text reply a person can read: the quote, or the decline explained. */
+  readonly message: string;
+  /** How long answering took, in milliseconds. */
+  readonly tookMs: number;
+  /** Which knowledge snapshot answered (increases with every successful reload). */
+  readonly snapshotVersion: number;
+}
+
+export interface AnswerOptions {
+  /** `public` hides internal articles (for outside contacts); `internal` (the default) sees all. */
+  readonly audience?: Audience;
+}
+
+export interface KnowledgeCounts {
+  readonly articles: number;
+  readonly passages: number;
+}
+
+/** What a reload did. `applied` is false when errors kept the previous knowledge in place. */
+export interface ReloadReport {
+  readonly applied: boolean;
+  readonly before: KnowledgeCounts;
+  readonly after: KnowledgeCounts;
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly removed: readonly string[];
+  readonly errors: readonly KnowledgeProblem[];
+  readonly warnings: readonly KnowledgeProblem[];
+  readonly tookMs: number;
+  readonly snapshotVersion: number;
+}
+
+export interface EngineStats extends KnowledgeCounts {
+  readonly snapshotVersion: number;
+  readonly loadedAt: Date;
+  readonly knowledgeDir: string;
+  /** Problems found by the load that built the current snapshot (files it had to leave out). */
+  readonly problems: readonly KnowledgeProblem[];
+  readonly articleList: readonly ArticleRef[];
+}
+
+/** The one interface every adapter uses. */
+export interface AnswerEngine {
+  answer(question: string, options?: AnswerOptions): Answer;
+  /** Reads the knowledge folder again; swaps the new knowledge in only if it loads without errors. */
+  reload(): Promise<ReloadReport>;
+  stats(): EngineStats;
+}
