@@ -43,8 +43,8 @@ export interface ArticleRef {
 /** A half-open character range `[start, end)` in a snippet. */
 export type Highlight = readonly [start: number, end: number];
 
-export interface Citation {
-  readonly article: ArticleRef;
+/** A passage quoted as evidence: its article (title, date, id...) and where in it. */
+export interface Citation extends ArticleRef {
   /** 1-based paragraph number in the article's body. */
   readonly paragraph: number;
   /** The passage, or a window of it around its best sentence ("…" marks a cut). */

@@ -91,7 +91,7 @@ export function answerQuestion(
     answered: true,
     answer: best.sentence.text,
     citations,
-    message: `“${best.sentence.text}”\n— ${first.article.title} (${first.article.date}), paragraph ${first.paragraph}`,
+    message: `“${best.sentence.text}”\n— ${first.title} (${first.date}), paragraph ${first.paragraph}`,
     snapshotVersion: snapshot.version,
   };
 }
@@ -301,16 +301,21 @@ function hasKind(kind: AnswerKind, text: string): boolean {
 function citationOf(candidate: Candidate, focus: ReadSentence | Sentence, analyzed: AnalyzedQuestion): Citation {
   const sentence = 'sentence' in focus ? focus.sentence : focus;
   const ranges: Highlight[] = [];
+  const concepts = new Set(analyzed.units.flatMap((unit) => (unit.kind === 'concept' ? [unit.concept] : [])));
   for (const read of candidate.sentences) {
+    const offset = read.sentence.start;
     for (const token of read.features.tokens) {
-      if (analyzed.units.some((unit) => tokenMatchesUnit(unit, token))) {
-        ranges.push([read.sentence.start + token.start, read.sentence.start + token.end]);
-      }
+      if (analyzed.units.some((unit) => tokenMatchesUnit(unit, token))) ranges.push([offset + token.start, offset + token.end]);
+    }
+    for (const match of read.features.conceptMatches) {
+      const first = read.features.tokens[match.from];
+      const last = read.features.tokens[match.to - 1];
+      if (concepts.has(match.concept) && first && last) ranges.push([offset + first.start, offset + last.end]);
     }
   }
   const { snippet, highlights } = buildSnippet(candidate.passage.text, sentence, mergeHighlights(candidate.passage.text, ranges));
   return {
-    article: refOf(candidate.passage),
+    ...refOf(candidate.passage),
     paragraph: candidate.passage.paragraph,
     snippet,
     highlights,

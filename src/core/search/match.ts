@@ -1,4 +1,4 @@
-import { findConcepts, type Glossary } from '../knowledge/glossary.js';
+import { findConcepts, type ConceptMatch, type Glossary } from '../knowledge/glossary.js';
 import { tokenize, type Token } from '../text/analyze.js';
 import { findPeriods, periodKeys, wantedKeys } from './periods.js';
 import type { QueryUnit } from './query.js';
@@ -37,15 +37,19 @@ export interface TextFeatures {
   readonly tokens: readonly Token[];
   readonly terms: ReadonlySet<string>;
   readonly concepts: ReadonlySet<string>;
+  /** Where the glossary phrases stand, to highlight them. */
+  readonly conceptMatches: readonly ConceptMatch[];
   readonly periods: ReadonlySet<string>;
 }
 
 export function textFeatures(text: string, glossary: Glossary, extraPeriods: Iterable<string> = []): TextFeatures {
   const tokens = tokenize(text);
+  const conceptMatches = findConcepts(glossary, tokens);
   return {
     tokens,
     terms: new Set(tokens.filter((t) => !t.stop).map((t) => t.term)),
-    concepts: new Set(findConcepts(glossary, tokens).map((m) => m.concept)),
+    concepts: new Set(conceptMatches.map((m) => m.concept)),
+    conceptMatches,
     periods: new Set([...findPeriods(text).flatMap(periodKeys), ...extraPeriods]),
   };
 }
