@@ -1,0 +1,47 @@
+import { formatProblem, markSnippet, type Answer, type ReloadReport } from '../../src/core/index.js';
+
+export interface RenderOptions {
+  /** Bold with terminal escape codes; otherwise matched words are marked **like this**. */
+  readonly color: boolean;
+}
+
+const BOLD = '\u001b[1m';
+const NORMAL = '\u001b[22m';
+const DIM = '\u001b[2m';
+
+/** An answer as plain text for a terminal: the quote and its sources, or the decline. */
+export function renderAnswer(answer: Answer, options: RenderOptions): string {
+  if (!answer.answered) return answer.message;
+  const [open, close] = options.color ? [BOLD, NORMAL] : ['**', '**'];
+  const dim = (text: string): string => (options.color ? `${DIM}${text}${NORMAL}` : text);
+  const first = answer.citations[0];
+  const lines = [`“${answer.answer}”`];
+  if (first) lines.push(dim(`   — ${first.title} (${first.date}), paragraph ${first.paragraph}`));
+  lines.push('', 'Sources:');
+  answer.citations.forEach((citation, i) => {
+    lines.push(` ${i + 1}. ${citation.title} · ${citation.date} · paragraph ${citation.paragraph}`);
+    lines.push(`    ${markSnippet(citation.snippet, citation.highlights, open, close)}`);
+  });
+  return lines.join('\n');
+}
+
+/** A reload report as plain text: what changed, or why nothing did. */
+export function renderReloadReport(report: ReloadReport): string {
+  const list = (ids: readonly string[]): string => (ids.length === 0 ? 'none' : ids.join(', '));
+  const lines: string[] = [];
+  if (report.applied) {
+    lines.push(
+      `Reloaded in ${report.tookMs} ms: ${report.before.articles} → ${report.after.articles} articles, ` +
+        `${report.before.passages} → ${report.after.passages} passages.`,
+      `Added: ${list(report.added)}. Changed: ${list(report.changed)}. Removed: ${list(report.removed)}.`,
+    );
+  } else {
+    lines.push(
+      `Reload refused: still serving the previous knowledge (${report.before.articles} articles, ` +
+        `${report.before.passages} passages). Fix these and reload again:`,
+      ...report.errors.map((problem) => `  ${formatProblem(problem)}`),
+    );
+  }
+  if (report.warnings.length > 0) lines.push('Warnings:', ...report.warnings.map((w) => `  ${formatProblem(w)}`));
+  return lines.join('\n');
+}

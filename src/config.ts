@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { defaultKnowledgeDir } from './paths.js';
+
+/** Everything the bot reads from its environment, validated once at start. */
+export interface Config {
+  /** Folder with the articles and glossary. */
+  readonly knowledgeDir: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Whether LOG_LEVEL was set, so commands can pick a quieter default when it was not. */
+  readonly logLevelSet: boolean;
+  /** Human-readable logs; `undefined` means "when standard error is a terminal". */
+  readonly logPretty: boolean | undefined;
+  readonly maxQuestionLength: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const booleanText = (name: string) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: (i) => `${name} must be true or false, got "${String(i.input)}"` })
+    .transform((value) => ['true', '1', 'yes'].includes(value));
+
+/** A whole number in a range, from its text, with a message that names the variable. */
+export const wholeNumber = (name: string, min: number, max: number) =>
+  z.string().transform((text, ctx) => {
+    const value = Number(text);
+    const problem = !/^\s*-?\d+(\.\d+)?\s*$/.test(text)
+      ? `${name} must be a number, got "${text}"`
+      : !Number.isInteger(value)
+        ? `${name} must be a whole number, got "${text}"`
+        : value < min || value > max
+          ? `${name} must be from ${min} to ${max}, got ${value}`
+          : undefined;
+    if (problem === undefined) return value;
+    ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  });
+
+const envSchema = z.object({
+  KNOWLEDGE_DIR: z.string().trim().min(1, { error: 'KNOWLEDGE_DIR must not be empty' }).optional(),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: (i) => `LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${String(i.input)}"`,
+    })
+    .optional(),
+  LOG_PRETTY: booleanText('LOG_PRETTY').optional(),
+  MAX_QUESTION_LENGTH: wholeNumber('MAX_QUESTION_LENGTH', 1, 100_000).optional(),
+});
+
+/**
+ * Reads the configuration from an environment (normally `process.env` after dotenv has read
+ * `.env`). Empty values count as unset. Throws one `ConfigError` listing every bad value.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
+  const values = parsed.data;
+  return Object.freeze({
+    knowledgeDir: values.KNOWLEDGE_DIR ? path.resolve(values.KNOWLEDGE_DIR) : defaultKnowledgeDir(),
+    logLevel: values.LOG_LEVEL ?? 'info',
+    logLevelSet: values.LOG_LEVEL !== undefined,
+    logPretty: values.LOG_PRETTY,
+    maxQuestionLength: values.MAX_QUESTION_LENGTH ?? 1000,
+  });
+}
