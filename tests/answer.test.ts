@@ -90,6 +90,17 @@ describe('answer', () => {
     });
   });
 
+  describe('when the question asks for an amount', () => {
+    it('reads "how long" and "how many" as the kind of answer, not as words to find', () => {
+      expect(engine.answer('how long was the 2018 OSM').answer).not.toContain('long-term');
+      expect(engine.answer('How many participants attended the 2018 OSM?').answer).toContain('15 participants');
+    });
+
+    it('finds "%" from "percentage"', () => {
+      expect(engine.answer('What percentage of employment comes from SMEs?').answer).toContain('more than 60% of employment');
+    });
+  });
+
   describe('when the question has a typo or a partial word', () => {
     it('tolerates misspelt words', () => {
       expect(engine.answer('Who inagurated the OSM?').answer).toContain('Taiho Kang');

@@ -81,8 +81,8 @@ describe('tokenize', () => {
     expect(tokens.map((t) => text.slice(t.start, t.end))).toEqual(["Kim's", 'role', 'in', 'the', 'organisations']);
   });
 
-  it('keeps "R&D", numbers and accented words as single tokens', () => {
-    expect(tokenize('R&D grew 95% in Québec').map((t) => t.lower)).toEqual(['r&d', 'grew', '95', 'in', 'quebec']);
+  it('keeps "R&D", numbers and accented words as single tokens, and reads "%" as "percent"', () => {
+    expect(tokenize('R&D grew 95% in Québec').map((t) => t.lower)).toEqual(['r&d', 'grew', '95', 'percent', 'in', 'quebec']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { findConcepts } from '../knowledge/glossary.js';
 import { tokenize, type Token } from '../text/analyze.js';
-import { QUESTION_FILLERS } from '../text/stopWords.js';
+import { AMOUNT_WORDS, QUESTION_FILLERS } from '../text/stopWords.js';
 import { allowedEdits, FUZZY_WEIGHT, termMatch } from './match.js';
 import { findPeriods, type Period } from './periods.js';
 import type { Snapshot } from './snapshot.js';
@@ -69,7 +69,9 @@ export function analyzeQuestion(snapshot: Snapshot, question: string): AnalyzedQ
       const at = question.indexOf(p.text);
       return at >= 0 && token.start >= at && token.end <= at + p.text.length;
     });
-  const isContent = (token: Token): boolean => !token.stop && !QUESTION_FILLERS.has(token.lower);
+  const asksAmount = (token: Token): boolean =>
+    AMOUNT_WORDS.has(token.lower) && tokens[tokens.indexOf(token) - 1]?.lower === 'how';
+  const isContent = (token: Token): boolean => !token.stop && !QUESTION_FILLERS.has(token.lower) && !asksAmount(token);
   const idf = (key: string): number => inverseDocumentFrequency(snapshot, key);
 
   const units: QueryUnit[] = [];

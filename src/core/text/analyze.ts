@@ -15,8 +15,9 @@ export interface Token {
   readonly stop: boolean;
 }
 
-// Letters and digits, joined by an inner "&", apostrophe or dot: "R&D", "Kim's", "3.5", "e.g".
-const WORD = /[\p{L}\p{N}]+(?:[&'’.][\p{L}\p{N}]+)*/gu;
+// Letters and digits, joined by an inner "&", apostrophe or dot: "R&D", "Kim's", "3.5", "e.g";
+// and "%", which is the word "percent" written as a sign.
+const WORD = /[\p{L}\p{N}]+(?:[&'’.][\p{L}\p{N}]+)*|%/gu;
 const POSSESSIVE = /['’]s$/;
 const DIACRITICS = /\p{M}+/gu;
 const HAS_LETTER = /\p{L}/u;
@@ -26,6 +27,7 @@ const TERM_CACHE_LIMIT = 200_000;
 
 /** Lowercases, folds accents and drops a possessive: the form stop words are matched against. */
 export function lowerWord(word: string): string {
+  if (word === '%') return 'percent';
   return word.toLowerCase().normalize('NFKD').replace(DIACRITICS, '').replace(POSSESSIVE, '').replace('’', "'");
 }
 

@@ -30,6 +30,10 @@ export const QUESTION_FILLERS: ReadonlySet<string> = new Set(
     'say says said anything something everything info hi hello hey thanks thank much many ' +
     'people person persons ' +
     // Verbs that only carry the question: "where was it held", "when did it take place".
-    'held hold holds happen happens happened occur occurs occurred take took taken place get got'
+    'held hold holds happen happens happened occur occurs occurred take took taken place get got ' +
+    'come comes came coming'
   ).split(' '),
 );
+
+/** After "how", these ask for an amount ("how long", "how many"): the question's kind, not its subject. */
+export const AMOUNT_WORDS: ReadonlySet<string> = new Set('long much many big large far often old soon'.split(' '));
