@@ -207,6 +207,19 @@ describe('answer', () => {
     });
   });
 
+  describe('search', () => {
+    it('ranks passages best first, by article id and paragraph', () => {
+      const hits = engine.search('Who inaugurated the OSM?', { limit: 3 });
+      expect(hits).toHaveLength(3);
+      expect(hits[0]).toMatchObject({ id: '2018-smes-fourth-industrial-revolution', paragraph: 6 });
+      expect(hits.map((h) => h.score)).toEqual([...hits.map((h) => h.score)].sort((a, b) => b - a));
+    });
+
+    it('finds nothing for a question without content words', () => {
+      expect(engine.search('what is it?')).toEqual([]);
+    });
+  });
+
   it('answers the same question the same way every time', async () => {
     const text = await readFile(new URL('./fixtures/apo-dev.jsonl', import.meta.url), 'utf8');
     const question = (JSON.parse(text.split('\n')[0] as string) as { q: string }).q;

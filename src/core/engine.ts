@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_MAX_FILE_BYTES, loadKnowledge } from './knowledge/loadKnowledge.js';
-import { answerQuestion } from './search/answer.js';
+import type { LoadedKnowledge } from './knowledge/loadKnowledge.js';
+import { answerQuestion, rankPassages } from './search/answer.js';
 import { buildSnapshot, type Snapshot } from './search/snapshot.js';
 import type {
   Answer,
@@ -39,22 +40,42 @@ interface EngineSettings {
 
 export const DEFAULT_MAX_QUESTION_LENGTH = 1000;
 
+/** A passage found by `search`: its article's id, its paragraph number and its score. */
+export interface SearchHit {
+  readonly id: string;
+  readonly paragraph: number;
+  readonly score: number;
+}
+
 /**
  * Loads the knowledge folder and returns an engine over it. A bad file never stops the start:
  * the engine serves the files that loaded and lists the problems in `stats().problems`.
  */
 export async function createEngine(options: EngineOptions): Promise<KnowledgeEngine> {
-  const settings: EngineSettings = {
+  const settings = settingsOf(options);
+  const knowledge = await loadKnowledge(settings.knowledgeDir, { maxFileBytes: settings.maxFileBytes });
+  for (const problem of knowledge.errors) settings.logger?.warn({ problem }, 'knowledge file left out');
+  return createEngineFromKnowledge(knowledge, options);
+}
+
+/**
+ * An engine over knowledge already in memory (benchmarks build it from their own data). Its
+ * `reload` reads `options.knowledgeDir` like any engine's.
+ */
+export function createEngineFromKnowledge(knowledge: LoadedKnowledge, options: EngineOptions): KnowledgeEngine {
+  const settings = settingsOf(options);
+  const snapshot = buildSnapshot(knowledge, { version: 1, knowledgeDir: settings.knowledgeDir });
+  settings.logger?.info(countsOf(snapshot), 'knowledge loaded');
+  return new KnowledgeEngine(snapshot, settings);
+}
+
+function settingsOf(options: EngineOptions): EngineSettings {
+  return {
     knowledgeDir: options.knowledgeDir,
     logger: options.logger,
     maxQuestionLength: options.maxQuestionLength ?? DEFAULT_MAX_QUESTION_LENGTH,
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
   };
-  const knowledge = await loadKnowledge(settings.knowledgeDir, { maxFileBytes: settings.maxFileBytes });
-  for (const problem of knowledge.errors) settings.logger?.warn({ problem }, 'knowledge file left out');
-  const snapshot = buildSnapshot(knowledge, { version: 1, knowledgeDir: settings.knowledgeDir });
-  settings.logger?.info(countsOf(snapshot), 'knowledge loaded');
-  return new KnowledgeEngine(snapshot, settings);
 }
 
 /**
@@ -82,6 +103,18 @@ export class KnowledgeEngine implements AnswerEngine {
       'question answered',
     );
     return { ...reply, tookMs };
+  }
+
+  /**
+   * The passages that match a question, best first, without choosing a sentence: the engine's
+   * retrieval on its own, for benchmarks and tools.
+   */
+  search(question: string, options: AnswerOptions & { limit?: number } = {}): SearchHit[] {
+    return rankPassages(this.#snapshot, question, options.audience ?? 'internal', options.limit ?? 10).map(({ passage, score }) => ({
+      id: passage.article.id,
+      paragraph: passage.paragraph,
+      score,
+    }));
   }
 
   /** Reloads from disk. Calls made while a reload runs share its result rather than racing it. */

@@ -15,8 +15,10 @@ export type {
   KnowledgeProblem,
   ReloadReport,
 } from './types.js';
-export { createEngine, DEFAULT_MAX_QUESTION_LENGTH, KnowledgeEngine } from './engine.js';
-export type { CoreLogger, EngineOptions } from './engine.js';
+export { createEngine, createEngineFromKnowledge, DEFAULT_MAX_QUESTION_LENGTH, KnowledgeEngine } from './engine.js';
+export type { CoreLogger, EngineOptions, SearchHit } from './engine.js';
+export { parseArticle } from './knowledge/article.js';
+export { compileGlossary, EMPTY_GLOSSARY } from './knowledge/glossary.js';
 export { loadKnowledge } from './knowledge/loadKnowledge.js';
 export type { LoadedKnowledge, LoadOptions } from './knowledge/loadKnowledge.js';
 export { markSnippet } from './search/snippet.js';

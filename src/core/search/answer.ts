@@ -99,6 +99,25 @@ export function answerQuestion(
 // ---------------------------------------------------------------------------------------------
 // Search
 
+/** A passage found for a question, as `rankPassages` returns it. */
+export interface RankedPassage {
+  readonly passage: Passage;
+  readonly score: number;
+}
+
+/**
+ * The passages that match a question, best first: the retrieval step of `answerQuestion` on its
+ * own (same analysis, glossary, typo tolerance, field and date boosts), for benchmarks and tools.
+ */
+export function rankPassages(snapshot: Snapshot, question: string, audience: Audience, limit: number): RankedPassage[] {
+  const visible = (passage: Passage): boolean => audience === 'internal' || passage.article.audience === 'public';
+  const analyzed = analyzeQuestion(snapshot, question);
+  if (analyzed.units.length === 0) return [];
+  return search(snapshot, analyzed, visible)
+    .slice(0, limit)
+    .map((result) => ({ passage: snapshot.passages[result.id] as Passage, score: result.score }));
+}
+
 function search(snapshot: Snapshot, analyzed: AnalyzedQuestion, visible: (p: Passage) => boolean): SearchResult[] {
   const datedBoost = periodBoosts(snapshot, analyzed.periods);
   const queries: ({ queries: string[] } & Record<string, unknown>)[] = [];
