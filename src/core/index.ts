@@ -21,5 +21,6 @@ export { parseArticle } from './knowledge/article.js';
 export { compileGlossary, EMPTY_GLOSSARY } from './knowledge/glossary.js';
 export { loadKnowledge } from './knowledge/loadKnowledge.js';
 export type { LoadedKnowledge, LoadOptions } from './knowledge/loadKnowledge.js';
+export { declineHeadline } from './declines.js';
 export { markSnippet } from './search/snippet.js';
 export { formatProblem } from './problems.js';

@@ -1,4 +1,5 @@
 import type { SearchResult } from 'minisearch';
+import { declineHeadline } from '../declines.js';
 import { splitSentences, type Sentence } from '../text/sentences.js';
 import type {
   Answer,
@@ -385,18 +386,6 @@ function declined(snapshot: Snapshot, question: string, audience: Audience, decl
 export function declineMessage(question: string, decline: Decline): string {
   const list = decline.nearest.map((ref) => `${ref.title} (${ref.date})`).join('; ');
   const known = list ? ` The nearest articles I have: ${list}.` : ' The knowledge base has no articles yet.';
-  const words = decline.unmatchedTerms.length > 0 ? ` Nothing matched: ${decline.unmatchedTerms.join(', ')}.` : '';
-  switch (decline.reason) {
-    case 'empty-question':
-      return `Please ask a question.${known}`;
-    case 'too-long':
-      return `That question is ${question.length} characters long; please keep it under ${decline.limit ?? 'the limit'}.`;
-    case 'period-not-covered':
-      return `I have nothing from ${decline.period ?? 'that period'}.${known}`;
-    case 'unknown-name':
-      return `The knowledge base doesn't cover that.${words}${known}`;
-    case 'no-match':
-    case 'weak-match':
-      return `I couldn't find an answer to that in the knowledge base.${words}${known}`;
-  }
+  // Telling the length limit is the whole answer; other declines point at what the bot does know.
+  return declineHeadline(question, decline) + (decline.reason === 'too-long' ? '' : known);
 }

@@ -1,0 +1,28 @@
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from '../deps.js';
+import { questionFromMessage } from '../render.js';
+import { answerMessage } from './answerMessage.js';
+
+/** A direct message to the bot: answered in the DM, in the thread when it was asked in one. */
+export function registerDirectMessages(app: App, deps: SlackDeps): void {
+  app.message(async ({ message, context, say }) => {
+    // Only plain new messages from people in a DM: not edits, deletions, joins, or bots.
+    if (message.channel_type !== 'im' || message.subtype !== undefined) return;
+    if (message.bot_id || message.user === context.botUserId) return;
+    if (!deps.seen.firstTime(`${message.channel}:${message.ts}`)) {
+      deps.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'repeated slack delivery ignored');
+      return;
+    }
+    await answerMessage(
+      {
+        text: questionFromMessage(message.text ?? '', context.botUserId),
+        user: message.user,
+        channel: message.channel,
+        channelKind: 'im',
+        threadTs: message.thread_ts,
+      },
+      say,
+      deps,
+    );
+  });
+}

@@ -1,0 +1,30 @@
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from '../deps.js';
+import { questionFromMessage } from '../render.js';
+import { answerMessage } from './answerMessage.js';
+
+/** `@apo-bot question` in a channel: answered in a thread under the question. */
+export function registerMentions(app: App, deps: SlackDeps): void {
+  app.event('app_mention', async ({ event, context, say }) => {
+    if (event.bot_id || event.subtype || (event.user && event.user === context.botUserId)) return;
+    if (deps.config.channels && !deps.config.channels.has(event.channel)) {
+      deps.logger.debug({ channel: event.channel }, 'mention in a channel outside SLACK_CHANNELS ignored');
+      return;
+    }
+    if (!deps.seen.firstTime(`${event.channel}:${event.ts}`)) {
+      deps.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'repeated slack delivery ignored');
+      return;
+    }
+    await answerMessage(
+      {
+        text: questionFromMessage(event.text, context.botUserId),
+        user: event.user,
+        channel: event.channel,
+        channelKind: 'channel',
+        threadTs: event.thread_ts ?? event.ts,
+      },
+      say,
+      deps,
+    );
+  });
+}

@@ -1,0 +1,145 @@
+import type { types } from '@slack/bolt';
+import { declineHeadline, formatProblem, markSnippet, type Answer, type ReloadReport } from '../../src/core/index.js';
+
+type KnownBlock = types.KnownBlock;
+
+/** What chat.postMessage and respond() take: blocks, and text for notifications and old clients. */
+export interface SlackMessage {
+  readonly text: string;
+  readonly blocks: KnownBlock[];
+}
+
+// Slack's limits: a section's text, a context element's text, the blocks of one message.
+export const SECTION_TEXT_LIMIT = 3000;
+export const CONTEXT_TEXT_LIMIT = 2000;
+export const MAX_BLOCKS = 50;
+const FALLBACK_TEXT_LIMIT = 3000;
+const QUESTION_ECHO_LIMIT = 200;
+
+/**
+ * Escapes the three characters mrkdwn treats as markup, so text from a user or an article can
+ * never become a mention (`<!channel>`), a link or a user reference.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Cuts text to a length, at a word boundary when one is near, marking the cut with "…". */
+export function trimText(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const cut = text.slice(0, limit - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > limit * 0.8 ? cut.slice(0, space) : cut}…`;
+}
+
+const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: trimText(text, SECTION_TEXT_LIMIT) } });
+const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: trimText(text, CONTEXT_TEXT_LIMIT) }] });
+
+/**
+ * An answer as Block Kit: the quoted sentence and its source, up to three citations with the
+ * matched words in bold, and a context line echoing the question. A decline says so plainly and
+ * lists the articles the knowledge base does have.
+ */
+export function renderSlackAnswer(answer: Answer): SlackMessage {
+  const echo = `Asked: “${escapeMrkdwn(trimText(answer.question.replace(/\s+/g, ' '), QUESTION_ECHO_LIMIT))}”`;
+  if (!answer.answered || answer.answer === null) {
+    const decline = answer.decline;
+    const headline = decline ? declineHeadline(answer.question, decline) : answer.message;
+    const nearest = decline?.nearest ?? [];
+    const blocks = [section(escapeMrkdwn(headline))];
+    if (nearest.length > 0 && decline?.reason !== 'too-long') {
+      const list = nearest.map((ref) => `• *${escapeMrkdwn(ref.title)}* (${ref.date})`).join('\n');
+      blocks.push(section(`The knowledge base covers:\n${list}`));
+    }
+    blocks.push(context(`${echo} · \`/apo help\` for what I can do`));
+    return { text: trimText(answer.message, FALLBACK_TEXT_LIMIT), blocks };
+  }
+
+  const quote = answer.answer.replace(/\s+/g, ' ');
+  const first = answer.citations[0];
+  const blocks: KnownBlock[] = [section(`>${escapeMrkdwn(trimText(quote, SECTION_TEXT_LIMIT - 10))}`)];
+  if (first) blocks.push(context(`From *${escapeMrkdwn(first.title)}* (${first.date}), paragraph ${first.paragraph}`));
+  blocks.push({ type: 'divider' });
+  answer.citations.slice(0, 3).forEach((citation, i) => {
+    const snippet = markSnippet(citation.snippet, citation.highlights, '*', '*', escapeMrkdwn).replace(/\s*\n\s*/g, ' ');
+    blocks.push(section(`*${i + 1}. ${escapeMrkdwn(citation.title)}* · ${citation.date} · paragraph ${citation.paragraph}\n${snippet}`));
+  });
+  blocks.push(context(`${echo} · quoted from the APO knowledge base`));
+  const source = first ? ` — ${first.title} (${first.date}), paragraph ${first.paragraph}` : '';
+  return { text: trimText(`“${quote}”${source}`, FALLBACK_TEXT_LIMIT), blocks };
+}
+
+/** What the asker sees when answering failed: short, with the reference that is in the log. */
+export function apologyText(questionId: string): string {
+  return `Sorry, I couldn't answer that just now (reference ${questionId}). Please try again in a moment.`;
+}
+
+export function renderSlackHelp(): SlackMessage {
+  const text = [
+    '*apo-bot* answers questions about APO programmes for SMEs, quoting its knowledge base.',
+    '• Mention me in a channel: `@apo-bot who conducted the 2018 study mission?` (I answer in a thread)',
+    '• Send me a direct message with your question',
+    '• `/apo <question>` answers here; `/apo help` shows this',
+    '• `/apo reload` re-reads the knowledge base (admins only)',
+  ].join('\n');
+  return { text: 'apo-bot: mention me, DM me, or use /apo <question>', blocks: [section(text)] };
+}
+
+/**
+ * A reload report: counts before and after, what changed, errors with their files, time taken.
+ * Long error lists are split over sections and trimmed to Slack's block limit, never dropped
+ * silently: the last block says how many were left out.
+ */
+export function renderSlackReloadReport(report: ReloadReport): SlackMessage {
+  const list = (ids: readonly string[]): string => (ids.length === 0 ? 'none' : ids.map((id) => `\`${escapeMrkdwn(id)}\``).join(', '));
+  const counts = `Articles: ${report.before.articles} → ${report.after.articles} · Passages: ${report.before.passages} → ${report.after.passages}`;
+  const headline = report.applied
+    ? `:white_check_mark: *Knowledge reloaded* in ${report.tookMs} ms\n${counts}\nAdded: ${list(report.added)} · Changed: ${list(report.changed)} · Removed: ${list(report.removed)}`
+    : `:warning: *Reload refused: still serving the previous knowledge* (${report.before.articles} articles, ` +
+      `${report.before.passages} passages; checked in ${report.tookMs} ms). Fix these and reload again:`;
+  const lines = [
+    ...report.errors.map((problem) => `• ${escapeMrkdwn(formatProblem(problem))}`),
+    ...report.warnings.map((problem) => `• (warning) ${escapeMrkdwn(formatProblem(problem))}`),
+  ];
+  const blocks = [section(headline), ...packLines(lines, MAX_BLOCKS - 1)];
+  const text = report.applied
+    ? `Knowledge reloaded: ${report.after.articles} articles, ${report.after.passages} passages`
+    : `Reload refused (${report.errors.length} error(s)); the previous knowledge is still served`;
+  return { text, blocks };
+}
+
+/** Packs lines into as few sections as fit, at most `maxBlocks`, the last one saying what was left out. */
+function packLines(lines: readonly string[], maxBlocks: number): KnownBlock[] {
+  const chunks: string[] = [];
+  let current = '';
+  for (const line of lines.map((l) => trimText(l, SECTION_TEXT_LIMIT))) {
+    if (current && current.length + 1 + line.length > SECTION_TEXT_LIMIT) {
+      chunks.push(current);
+      current = '';
+    }
+    current = current ? `${current}\n${line}` : line;
+  }
+  if (current) chunks.push(current);
+  if (chunks.length <= maxBlocks) return chunks.map(section);
+  const kept = chunks.slice(0, maxBlocks - 1);
+  const shownLines = kept.reduce((sum, chunk) => sum + chunk.split('\n').length, 0);
+  return [...kept.map(section), section(`…and ${lines.length - shownLines} more (run \`apo-bot check\` for the full list)`)];
+}
+
+/**
+ * The question in a mention or message: the bot's mention removed, other user and channel
+ * references and links reduced to their labels.
+ */
+export function questionFromMessage(text: string, botUserId: string | undefined): string {
+  return text
+    .replace(/<@([UW][A-Z0-9]+)(\|[^>]*)?>/g, (_all, id: string, label: string | undefined) =>
+      id === botUserId ? '' : (label?.slice(1) ?? ''),
+    )
+    .replace(/<#[A-Z0-9]+\|([^>]*)>/g, '#$1')
+    .replace(/<(?:https?|mailto):[^|>]+\|([^>]+)>/g, '$1')
+    .replace(/<([^>]+)>/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .trim();
+}

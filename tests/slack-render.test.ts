@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { readSlackConfig } from '../adapters/slack/config.js';
+import {
+  escapeMrkdwn,
+  MAX_BLOCKS,
+  questionFromMessage,
+  renderSlackAnswer,
+  renderSlackReloadReport,
+  SECTION_TEXT_LIMIT,
+} from '../adapters/slack/render.js';
+import type { Answer, ReloadReport } from '../src/core/index.js';
+
+const longSentence = `The mission ${'visited many innovation hubs and '.repeat(200)}ended.`;
+const answer: Answer = {
+  question: 'What did the mission visit?',
+  answered: true,
+  answer: longSentence,
+  citations: [1, 2, 3, 4].map((n) => ({
+    id: `a${n}`,
+    title: `Article <${n}> & more`,
+    date: '2018-09-25',
+    source: 'APO News',
+    paragraph: n,
+    snippet: `The mission visited hubs ${'x'.repeat(4000)}`,
+    highlights: [[12, 19]] as const,
+    score: 1,
+  })),
+  message: 'm',
+  tookMs: 1,
+  snapshotVersion: 1,
+};
+
+type Section = { type: string; text?: { text: string }; elements?: { text: string }[] };
+const texts = (blocks: unknown[]): string[] =>
+  (blocks as Section[]).map((b) => b.text?.text ?? b.elements?.map((e) => e.text).join('') ?? '');
+
+describe('renderSlackAnswer', () => {
+  it('keeps every section within Slack limits by trimming, not dropping', () => {
+    const message = renderSlackAnswer(answer);
+    for (const text of texts(message.blocks)) expect(text.length).toBeLessThanOrEqual(SECTION_TEXT_LIMIT);
+    expect(message.blocks.length).toBeLessThanOrEqual(MAX_BLOCKS);
+    expect(texts(message.blocks)[0]).toMatch(/^>The mission visited many innovation hubs.*…$/);
+    expect(message.text.length).toBeLessThanOrEqual(3000);
+    // Three citations at most, each with its title escaped and its matched words in bold.
+    const citations = texts(message.blocks).filter((t) => /^\*\d\. /.test(t));
+    expect(citations).toHaveLength(3);
+    expect(citations[0]).toMatch(/^\*1\. Article &lt;1&gt; &amp; more\* · 2018-09-25 · paragraph 1\nThe mission \*visited\* hubs/);
+  });
+});
+
+describe('renderSlackReloadReport', () => {
+  const report = (errors: number): ReloadReport => ({
+    applied: false,
+    before: { articles: 2, passages: 16 },
+    after: { articles: 2, passages: 16 },
+    added: [],
+    changed: [],
+    removed: [],
+    errors: Array.from({ length: errors }, (_, i) => ({ file: `bad-${i}.md`, line: 2, message: `front matter: "id" is missing ${'!'.repeat(100)}` })),
+    warnings: [],
+    tookMs: 5,
+    snapshotVersion: 1,
+  });
+
+  it('lists every error with its file when they fit', () => {
+    const text = texts(renderSlackReloadReport(report(3)).blocks).join('\n');
+    expect(text).toContain('bad-0.md:2: front matter: "id" is missing');
+    expect(text).toContain('bad-2.md:2');
+  });
+
+  it('splits a long error list over sections and says how many were left out past the block limit', () => {
+    const message = renderSlackReloadReport(report(5000));
+    expect(message.blocks.length).toBeLessThanOrEqual(MAX_BLOCKS);
+    for (const text of texts(message.blocks)) expect(text.length).toBeLessThanOrEqual(SECTION_TEXT_LIMIT);
+    const last = texts(message.blocks).at(-1) ?? '';
+    const shown = texts(message.blocks).join('\n').split('\n').filter((line) => line.startsWith('• ')).length;
+    expect(last).toBe(`…and ${5000 - shown} more (run \`apo-bot check\` for the full list)`);
+  });
+});
+
+describe('escapeMrkdwn and questionFromMessage', () => {
+  it('escapes the characters that make mentions and links', () => {
+    expect(escapeMrkdwn('<!channel> & <https://x|y>')).toBe('&lt;!channel&gt; &amp; &lt;https://x|y&gt;');
+  });
+
+  it('takes the bot mention out and keeps the labels of links and references', () => {
+    expect(questionFromMessage('<@U0BOT> who is <@U0ALICE|alice> in <#C123|general>? see <https://apo.org|the site> &amp; more', 'U0BOT')).toBe(
+      'who is alice in #general? see the site & more',
+    );
+  });
+});
+
+describe('readSlackConfig', () => {
+  it('is off without SLACK_BOT_TOKEN', () => {
+    expect(readSlackConfig({})).toEqual({ config: undefined, problems: [] });
+  });
+
+  it('chooses Socket Mode with an app token, HTTP mode with a signing secret', () => {
+    expect(readSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).config?.mode).toBe('socket');
+    const http = readSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', PORT: '8080', SLACK_ADMIN_USER_IDS: 'U1, U2', SLACK_CHANNELS: 'C1' });
+    expect(http.config).toMatchObject({ mode: 'http', port: 8080, host: '0.0.0.0', privateReplies: false });
+    expect([...(http.config?.adminUserIds ?? [])]).toEqual(['U1', 'U2']);
+    expect([...(http.config?.channels ?? [])]).toEqual(['C1']);
+  });
+
+  it('names every bad or missing value', () => {
+    expect(readSlackConfig({ SLACK_BOT_TOKEN: 'xoxp-user', SLACK_APP_TOKEN: 'oops', PORT: 'eighty' }).problems).toEqual([
+      'SLACK_BOT_TOKEN must be a bot token starting with "xoxb-"',
+      'SLACK_APP_TOKEN must be an app-level token starting with "xapp-"',
+      'PORT must be a number, got "eighty"',
+    ]);
+    expect(readSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-1' }).problems).toEqual([
+      'HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)',
+    ]);
+    expect(readSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_MODE: 'socket', SLACK_SIGNING_SECRET: 's' }).problems).toEqual([
+      'Socket Mode needs SLACK_APP_TOKEN (an xapp- token)',
+    ]);
+    expect(readSlackConfig({ SLACK_SIGNING_SECRET: 's' }).problems).toEqual(['SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not']);
+  });
+});
+
+describe('the Slack app manifest', () => {
+  it('subscribes to exactly the events and command the adapter handles, with the scopes they need', async () => {
+    const { parse } = await import('yaml');
+    const { readFileSync } = await import('node:fs');
+    const { SLASH_COMMAND } = await import('../adapters/slack/listeners/slashCommand.js');
+    const manifest = parse(readFileSync(new URL('../adapters/slack/manifest.yml', import.meta.url), 'utf8'));
+    expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual([SLASH_COMMAND]);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.im']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(['app_mentions:read', 'chat:write', 'commands', 'im:history']);
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+  });
+});

@@ -1,0 +1,50 @@
+import { afterEach, expect, it } from 'vitest';
+import { createSlackAdapter, type SlackAdapter } from '../adapters/slack/index.js';
+import { createEngine } from '../src/core/index.js';
+import { createLogger } from '../src/logger.js';
+import { SHIPPED_KNOWLEDGE } from './helpers/knowledgeDir.js';
+import { buildAppMentionEvent, SLACK_TEST_IDS, startSlackWebApi, type SlackWebApiStandIn } from './support/slack/index.js';
+import { startSocketModeServer, type SocketModeStandIn } from './support/slack/socketModeStandIn.js';
+
+let api: SlackWebApiStandIn;
+let socket: SocketModeStandIn;
+let adapter: SlackAdapter;
+
+afterEach(async () => {
+  await adapter.stop();
+  await socket.close();
+  await api.close();
+});
+
+it('runs in Socket Mode: connects with the app token and answers a mention that arrives over the socket', async () => {
+  api = await startSlackWebApi();
+  socket = await startSocketModeServer(api);
+  const engine = await createEngine({ knowledgeDir: SHIPPED_KNOWLEDGE });
+  adapter = createSlackAdapter({
+    engine,
+    logger: createLogger({ level: 'silent' }),
+    config: {
+      mode: 'socket',
+      botToken: api.botToken,
+      appToken: 'xapp-test-token',
+      signingSecret: undefined,
+      port: 0,
+      host: '127.0.0.1',
+      apiUrl: api.url,
+      adminUserIds: new Set(),
+      channels: undefined,
+      privateReplies: false,
+    },
+  });
+
+  await adapter.start();
+  expect(socket.connections).toBe(1);
+  expect((await api.waitForCall('apps.connections.open')).token).toBe('xapp-test-token');
+
+  const mention = buildAppMentionEvent({ text: 'kpc director name' });
+  await socket.sendEvent(mention);
+
+  const post = await api.waitForCall('chat.postMessage');
+  expect(post.body).toMatchObject({ channel: SLACK_TEST_IDS.channelId, thread_ts: mention.event.ts });
+  expect(post.body.text).toContain('Taiho Kang');
+});
