@@ -30,6 +30,8 @@ Usage:
   apo-bot check [--knowledge DIR]       validate a knowledge folder (exit 1 on errors)
   apo-bot eval [--file F] [--knowledge DIR] [--audience public|internal]
                                         run a question file (JSON Lines) and print hit rates
+  apo-bot discord:register              register the Discord slash commands (DISCORD_GUILD_ID: in
+                                        that guild at once; otherwise globally) and print the invite link
   apo-bot help                          this text
 
 The knowledge folder is KNOWLEDGE_DIR, or ./knowledge of the project. Logs go to standard error.`;
@@ -59,6 +61,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await chat(rest, io);
       case 'eval':
         return await runEval(rest, io);
+      case 'discord:register':
+        return await registerDiscord(io);
       case 'start': {
         // Imported here: the chat platforms' libraries are slow to load and other commands don't need them.
         const { startBot } = await import('./main.js');
@@ -203,6 +207,18 @@ function renderEval(summary: EvalSummary): string {
     `top-3 snippet hit rate: ${percent(summary.snippetHits, summary.answerable)}`,
     `correct declines:       ${percent(summary.correctDeclines, summary.unanswerable)}`,
   ].join('\n');
+}
+
+async function registerDiscord(io: CliIo): Promise<number> {
+  const { readDiscordConfig } = await import('../adapters/discord/config.js');
+  const { config, problems } = readDiscordConfig(process.env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (!config) throw new ConfigError(['DISCORD_TOKEN and DISCORD_APPLICATION_ID are needed to register commands']);
+  const { inviteUrl, registerCommands } = await import('../adapters/discord/register.js');
+  const registration = await registerCommands(config);
+  const where = registration.guildId ? `in guild ${registration.guildId}` : 'globally (they can take up to an hour to appear)';
+  io.stdout.write(`Registered ${registration.names.map((name) => `/${name}`).join(', ')} ${where}.\nInvite the bot: ${inviteUrl(config)}\n`);
+  return 0;
 }
 
 /** Entry point of the `apo-bot` command. */

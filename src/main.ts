@@ -11,8 +11,8 @@ import { createLogger } from './logger.js';
  * every adapter; each is imported only when configured, as their libraries are slow to load.
  */
 export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const { config, slack } = await readConfiguration(env);
-  const terminalOnly = slack === undefined;
+  const { config, slack, discord } = await readConfiguration(env);
+  const terminalOnly = slack === undefined && discord === undefined;
   // The terminal chat shares the screen with the logs: keep them to warnings unless asked.
   const level = terminalOnly && !config.logLevelSet ? 'warn' : config.logLevel;
   const logger = createLogger({ level, pretty: config.logPretty });
@@ -29,8 +29,14 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<vo
   }
 
   const adapters: ChatAdapter[] = [];
-  const { createSlackAdapter } = await import('../adapters/slack/index.js');
-  adapters.push(createSlackAdapter({ engine, config: slack, logger }));
+  if (slack) {
+    const { createSlackAdapter } = await import('../adapters/slack/index.js');
+    adapters.push(createSlackAdapter({ engine, config: slack, logger }));
+  }
+  if (discord) {
+    const { createDiscordAdapter } = await import('../adapters/discord/index.js');
+    adapters.push(createDiscordAdapter({ engine, config: discord, logger }));
+  }
 
   for (const adapter of adapters) await adapter.start();
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -52,8 +58,10 @@ async function readConfiguration(env: NodeJS.ProcessEnv) {
     problems.push(...error.problems);
   }
   const { readSlackConfig } = await import('../adapters/slack/config.js');
+  const { readDiscordConfig } = await import('../adapters/discord/config.js');
   const slack = readSlackConfig(env);
-  problems.push(...slack.problems);
+  const discord = readDiscordConfig(env);
+  problems.push(...slack.problems, ...discord.problems);
   if (problems.length > 0 || config === undefined) throw new ConfigError(problems);
-  return { config, slack: slack.config };
+  return { config, slack: slack.config, discord: discord.config };
 }

@@ -168,7 +168,7 @@ describe('Web API stand-in, driven by the real WebClient', () => {
     await expect(pending).resolves.toMatchObject({ body: { channel: 'C-late' } });
 
     await expect(api.waitForCall('chat.update', undefined, 50)).rejects.toThrow(
-      /no matching chat\.update call within 50ms \(calls received: chat\.postMessage\)/,
+      /Timed out after 50 ms waiting for a matching chat\.update call to the Slack stand-in\. Seen so far:\n  chat\.postMessage /,
     );
   });
 

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FIXTURE_IDS, startDiscordStandIn, stringOption, type DiscordStandIn } from './support/discord/standIn.js';
 import { buildAppMentionEvent, DEFAULT_SIGNING_SECRET, postSignedEvent, startSlackWebApi, type SlackWebApiStandIn } from './support/slack/index.js';
 
 const BIN = fileURLToPath(new URL('../bin/apo-bot.js', import.meta.url));
@@ -80,5 +81,52 @@ describe('apo-bot start with Slack configured', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('LOG_LEVEL must be one of');
     expect(stderr).toContain('SLACK_BOT_TOKEN must be a bot token starting with "xoxb-"');
+  });
+});
+
+describe('apo-bot with Discord configured', () => {
+  let discord: DiscordStandIn | undefined;
+  afterEach(async () => {
+    await discord?.close();
+    discord = undefined;
+  });
+
+  const discordEnv = (stand: DiscordStandIn): Record<string, string> => ({
+    DISCORD_TOKEN: stand.fixture.token,
+    DISCORD_APPLICATION_ID: stand.fixture.application.id,
+    DISCORD_GUILD_ID: FIXTURE_IDS.guild,
+    DISCORD_API_URL: stand.restApiBase,
+  });
+
+  it('starts, registers its commands, answers /ask, and exits 0 on SIGTERM', async () => {
+    discord = await startDiscordStandIn({ heartbeatIntervalMs: 250 });
+    const bot = startBot(discordEnv(discord), (line) => line.msg === 'discord adapter ready');
+    await bot.ready;
+    const put = await discord.waitForRequest('PUT', '/applications/:app/guilds/:guild/commands');
+    expect((put.body as { name: string }[]).map((c) => c.name)).toEqual(['ask', 'help', 'reload']);
+
+    discord.dispatch('INTERACTION_CREATE', discord.payloads.guildChatInputInteraction({ options: [stringOption('question', 'kpc director name')] }));
+    const reply = await discord.waitForRequest('POST', '/interactions/:id/:token/callback');
+    expect(JSON.stringify(reply.body)).toContain('Taiho Kang');
+
+    bot.proc.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    expect(bot.stderr()).not.toContain(discord.fixture.token);
+  });
+
+  it('registers the commands with discord:register and prints the invite link', async () => {
+    discord = await startDiscordStandIn();
+    const proc = spawn(process.execPath, [BIN, 'discord:register'], {
+      env: { PATH: process.env.PATH ?? '', ...discordEnv(discord) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    expect(await new Promise((resolve) => proc.on('exit', resolve))).toBe(0);
+    expect(stdout).toContain(`Registered /ask, /help, /reload in guild ${FIXTURE_IDS.guild}.`);
+    expect(stdout).toContain(
+      `Invite the bot: https://discord.com/oauth2/authorize?client_id=${FIXTURE_IDS.application}&scope=bot+applications.commands&permissions=`,
+    );
+    expect(discord.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import { declineHeadline, formatProblem, markSnippet, type Answer, type ReloadReport } from '../../src/core/index.js';
+import { trimText } from '../../src/replyText.js';
 
 type KnownBlock = types.KnownBlock;
 
@@ -22,14 +23,6 @@ const QUESTION_ECHO_LIMIT = 200;
  */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** Cuts text to a length, at a word boundary when one is near, marking the cut with "…". */
-export function trimText(text: string, limit: number): string {
-  if (text.length <= limit) return text;
-  const cut = text.slice(0, limit - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${space > limit * 0.8 ? cut.slice(0, space) : cut}…`;
 }
 
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: trimText(text, SECTION_TEXT_LIMIT) } });
@@ -67,11 +60,6 @@ export function renderSlackAnswer(answer: Answer): SlackMessage {
   blocks.push(context(`${echo} · quoted from the APO knowledge base`));
   const source = first ? ` — ${first.title} (${first.date}), paragraph ${first.paragraph}` : '';
   return { text: trimText(`“${quote}”${source}`, FALLBACK_TEXT_LIMIT), blocks };
-}
-
-/** What the asker sees when answering failed: short, with the reference that is in the log. */
-export function apologyText(questionId: string): string {
-  return `Sorry, I couldn't answer that just now (reference ${questionId}). Please try again in a moment.`;
 }
 
 export function renderSlackHelp(): SlackMessage {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SayFn } from '@slack/bolt';
 import type { SlackDeps } from '../deps.js';
-import { apologyText, renderSlackAnswer } from '../render.js';
+import { apologyText } from '../../../src/replyText.js';
+import { renderSlackAnswer } from '../render.js';
 
 export interface IncomingQuestion {
   readonly text: string;

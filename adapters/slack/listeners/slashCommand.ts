@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { App, RespondFn } from '@slack/bolt';
 import type { SlackDeps } from '../deps.js';
-import { apologyText, renderSlackAnswer, renderSlackHelp, renderSlackReloadReport } from '../render.js';
+import { apologyText } from '../../../src/replyText.js';
+import { renderSlackAnswer, renderSlackHelp, renderSlackReloadReport } from '../render.js';
 
 export const SLASH_COMMAND = '/apo';
 

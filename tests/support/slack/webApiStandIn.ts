@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DEFAULT_BOT_TOKEN, SLACK_TEST_IDS } from './ids.js';
 import { parseRequestBody, readRawBody } from './requestBody.js';
-import { WaitableLog } from './waitableLog.js';
+import { WaitableLog } from '../waitableLog.js';
+import { listenOnLoopback } from '../listen.js';
 import {
   DEFAULT_RESPONDERS,
   slackError,
@@ -83,8 +83,8 @@ export async function startSlackWebApi(options: SlackWebApiOptions = {}): Promis
   const botToken = options.botToken ?? DEFAULT_BOT_TOKEN;
   const appToken = options.appToken ?? 'xapp-test-token';
   const identity: WorkspaceIdentity = { ...SLACK_TEST_IDS, ...options.identity };
-  const callLog = new WaitableLog<RecordedCall>();
-  const responseLog = new WaitableLog<RecordedResponse>();
+  const callLog = new WaitableLog<RecordedCall>((call) => `${call.method} ${JSON.stringify(call.body).slice(0, 120)}`);
+  const responseLog = new WaitableLog<RecordedResponse>((response) => JSON.stringify(response.body).slice(0, 200));
   const queuedFailures = new Map<string, string[]>();
   const customResponders = new Map<string, MethodResponder>();
 
@@ -116,7 +116,7 @@ export async function startSlackWebApi(options: SlackWebApiOptions = {}): Promis
     const parsed = parseRequestBody(request.headers['content-type'], await readRawBody(request));
     const body = parsed.kind === 'parsed' ? parsed.body : {};
     const call: RecordedCall = { method, token: readToken(request, body), body, receivedAt: new Date() };
-    callLog.add(call);
+    callLog.push(call);
     // Slack answers API errors with HTTP 200 and ok:false; only rate limits use a status code.
     sendJson(response, 200, parsed.kind === 'parsed' ? answerApiCall(call) : slackError('invalid_form_data'));
   }
@@ -127,7 +127,7 @@ export async function startSlackWebApi(options: SlackWebApiOptions = {}): Promis
       sendJson(response, 400, slackError('invalid_payload'));
       return;
     }
-    responseLog.add({ id, body: parsed.body, receivedAt: new Date() });
+    responseLog.push({ id, body: parsed.body, receivedAt: new Date() });
     sendJson(response, 200, { ok: true });
   }
 
@@ -150,18 +150,8 @@ export async function startSlackWebApi(options: SlackWebApiOptions = {}): Promis
       else response.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   const origin = `http://127.0.0.1:${port}`;
-
-  const describeCalls = (): string =>
-    callLog.entries.map((call) => call.method).join(', ') || 'none';
 
   return {
     url: `${origin}/api/`,
@@ -178,16 +168,14 @@ export async function startSlackWebApi(options: SlackWebApiOptions = {}): Promis
       return callLog.waitFor(
         (call) => call.method === method && predicate(call),
         timeoutMs,
-        () => `Slack stand-in: no matching ${method} call within ${timeoutMs}ms (calls received: ${describeCalls()})`,
+        `a matching ${method} call to the Slack stand-in`,
       );
     },
     waitForResponse(predicate = () => true, timeoutMs = DEFAULT_WAIT_MS) {
       return responseLog.waitFor(
         predicate,
         timeoutMs,
-        () =>
-          `Slack stand-in: no matching response_url POST within ${timeoutMs}ms ` +
-          `(received ${responseLog.entries.length}: ${JSON.stringify(responseLog.entries.map((r) => r.body))})`,
+        'a matching response_url POST to the Slack stand-in',
       );
     },
     responseUrl(id = `r${next()}`) {

@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { Events, MessageFlags, type Client, type Interaction } from 'discord.js';
+import { COMMANDS } from '../commands/index.js';
+import type { DiscordDeps } from '../deps.js';
+import { apologyText } from '../../../src/replyText.js';
+import { NO_MENTIONS } from '../render.js';
+
+/**
+ * Runs slash commands. A command that fails still answers: with a short error where the answer
+ * would have been, so the interaction is never left "thinking".
+ */
+export function registerInteractions(client: Client, deps: DiscordDeps): void {
+  client.on(Events.InteractionCreate, (interaction) => {
+    void handle(interaction, deps);
+  });
+}
+
+async function handle(interaction: Interaction, deps: DiscordDeps): Promise<void> {
+  if (!interaction.isChatInputCommand()) return;
+  const command = COMMANDS.get(interaction.commandName);
+  const questionId = randomUUID().slice(0, 8);
+  const logger = deps.logger.child({ questionId, command: interaction.commandName, channelKind: interaction.inGuild() ? 'guild' : 'dm' });
+  if (!command) {
+    logger.warn('unknown discord command');
+    return;
+  }
+  try {
+    await command.execute(interaction, { ...deps, logger });
+  } catch (error) {
+    logger.error({ err: error }, 'discord command failed');
+    const apology = { content: apologyText(questionId), allowedMentions: NO_MENTIONS, embeds: [] };
+    try {
+      if (interaction.deferred || interaction.replied) await interaction.editReply(apology);
+      else await interaction.reply({ ...apology, flags: MessageFlags.Ephemeral });
+    } catch (second) {
+      logger.error({ err: second }, 'discord error reply failed too');
+    }
+  }
+}

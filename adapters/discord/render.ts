@@ -1,0 +1,106 @@
+import { escapeMarkdown, type APIEmbed, type MessageMentionOptions } from 'discord.js';
+import { declineHeadline, formatProblem, markSnippet, type Answer, type ReloadReport } from '../../src/core/index.js';
+import { trimText } from '../../src/replyText.js';
+
+/** Discord's embed limits (characters). */
+export const EMBED_LIMITS = { title: 256, description: 4096, fieldName: 256, fieldValue: 1024, footer: 2048, total: 6000 } as const;
+
+/** Every message the bot sends: nobody is ever pinged, whatever the text says. */
+export const NO_MENTIONS: MessageMentionOptions = { parse: [], repliedUser: false };
+
+const COLOR_ANSWER = 0x1d4f91;
+const COLOR_DECLINE = 0x8a8f98;
+const COLOR_ERROR = 0xc0392b;
+const FOOTER = 'Quoted from the APO knowledge base · /help for usage';
+
+/** Text from a user or an article, shown as written: no markdown, mentions left as text. */
+const plain = (text: string): string => escapeMarkdown(text.replace(/\s+/g, ' '));
+
+/**
+ * An answer as one embed: the question as title, the quoted sentence and its source, up to three
+ * citations with the matched words in bold, and a footer. A decline says plainly that the
+ * knowledge base does not cover it and lists what it does cover. Always within Discord's limits.
+ */
+export function renderDiscordAnswer(answer: Answer): APIEmbed {
+  const title = trimText(`Q: ${plain(answer.question)}`, EMBED_LIMITS.title);
+  if (!answer.answered || answer.answer === null) {
+    const decline = answer.decline;
+    let description = plain(decline ? declineHeadline(answer.question, decline) : answer.message);
+    const nearest = decline?.reason === 'too-long' ? [] : (decline?.nearest ?? []);
+    if (nearest.length > 0) {
+      description += `\n\n**The knowledge base covers:**\n${nearest.map((ref) => `• *${plain(ref.title)}* (${ref.date})`).join('\n')}`;
+    }
+    return fitEmbed({ title, description: trimText(description, EMBED_LIMITS.description), color: COLOR_DECLINE, footer: { text: FOOTER } });
+  }
+
+  const first = answer.citations[0];
+  const source = first ? `\n— *${plain(first.title)}* (${first.date}), paragraph ${first.paragraph}` : '';
+  const quote = trimText(plain(answer.answer), EMBED_LIMITS.description - source.length - 4);
+  const fields = answer.citations.slice(0, 3).map((citation, i) => ({
+    name: trimText(`${i + 1}. ${citation.title}`, EMBED_LIMITS.fieldName),
+    value: trimText(
+      `${citation.date} · paragraph ${citation.paragraph}\n${markSnippet(citation.snippet, citation.highlights, '**', '**', plain)}`,
+      EMBED_LIMITS.fieldValue,
+    ),
+  }));
+  return fitEmbed({ title, description: `> ${quote}${source}`, color: COLOR_ANSWER, fields, footer: { text: FOOTER } });
+}
+
+/**
+ * Keeps an embed within the 6,000-character total by shortening the longest field value, then
+ * the description, a little at a time: content is trimmed, never dropped.
+ */
+export function fitEmbed(embed: APIEmbed): APIEmbed {
+  const fields = (embed.fields ?? []).map((field) => ({ ...field }));
+  let description = embed.description ?? '';
+  const size = (): number =>
+    (embed.title?.length ?? 0) +
+    description.length +
+    (embed.footer?.text.length ?? 0) +
+    fields.reduce((sum, field) => sum + field.name.length + field.value.length, 0);
+  while (size() > EMBED_LIMITS.total) {
+    const excess = size() - EMBED_LIMITS.total;
+    const longest = fields.reduce<(typeof fields)[number] | undefined>((a, b) => (!a || b.value.length > a.value.length ? b : a), undefined);
+    if (longest && longest.value.length > 200) longest.value = trimText(longest.value, Math.max(200, longest.value.length - excess - 1));
+    else description = trimText(description, Math.max(100, description.length - excess - 1));
+  }
+  return { ...embed, description, ...(fields.length > 0 ? { fields } : {}) };
+}
+
+export function renderDiscordHelp(): APIEmbed {
+  return {
+    title: 'apo-bot',
+    color: COLOR_ANSWER,
+    description: [
+      'I answer questions about APO programmes for SMEs, quoting the APO knowledge base, and say so when it does not cover something.',
+      '',
+      '• `/ask question:` your question, answered here for everyone to see',
+      '• mention me (`@apo-bot who organised the 2018 mission?`) or send me a direct message',
+      '• `/reload` re-reads the knowledge base (server managers and admins only)',
+    ].join('\n'),
+  };
+}
+
+/** A reload report: counts before and after, what changed, errors with their files, time taken. */
+export function renderDiscordReloadReport(report: ReloadReport): APIEmbed {
+  const list = (ids: readonly string[]): string => (ids.length === 0 ? 'none' : ids.map((id) => `\`${id}\``).join(', '));
+  const counts = `Articles: ${report.before.articles} → ${report.after.articles} · Passages: ${report.before.passages} → ${report.after.passages}`;
+  const problems = [
+    ...report.errors.map((problem) => `• ${plain(formatProblem(problem))}`),
+    ...report.warnings.map((problem) => `• (warning) ${plain(formatProblem(problem))}`),
+  ];
+  const description = report.applied
+    ? `${counts}\nAdded: ${list(report.added)} · Changed: ${list(report.changed)} · Removed: ${list(report.removed)}\nTook ${report.tookMs} ms`
+    : `Still serving the previous knowledge (${report.before.articles} articles, ${report.before.passages} passages). ` +
+      `Fix these and reload again (checked in ${report.tookMs} ms):`;
+  return fitEmbed({
+    title: report.applied ? 'Knowledge reloaded' : 'Reload refused',
+    color: report.applied ? COLOR_ANSWER : COLOR_ERROR,
+    description: trimText([description, ...problems].join('\n'), EMBED_LIMITS.description),
+  });
+}
+
+/** The question in a message that mentions the bot: the mention removed, other mentions kept as text. */
+export function questionFromMessage(content: string, botId: string): string {
+  return content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' ').replace(/\s+/g, ' ').trim();
+}
