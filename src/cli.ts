@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
 import { renderAnswer } from '../adapters/terminal/render.js';
 import { runTerminalChat } from '../adapters/terminal/chat.js';
+import { Assistant } from './assistant.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import {
   createEngine,
@@ -16,6 +17,8 @@ import {
   type KnowledgeEngine,
 } from './core/index.js';
 import { evaluate, parseQuestions, type EvalSummary } from './evaluate.js';
+import { readQuestionLog } from './insight/questionLog.js';
+import { parseDuration, renderInsight, summarize } from './insight/stats.js';
 import { createLogger, type Logger } from './logger.js';
 import { projectRoot } from './paths.js';
 
@@ -30,6 +33,9 @@ Usage:
   apo-bot check [--knowledge DIR]       validate a knowledge folder (exit 1 on errors)
   apo-bot eval [--file F] [--knowledge DIR] [--audience public|internal]
                                         run a question file (JSON Lines) and print hit rates
+  apo-bot stats [--since 7d] [--data DIR]
+                                        questions asked, share answered, top topics, and the
+                                        questions the bot declined, from the question log
   apo-bot discord:register              register the Discord slash commands (DISCORD_GUILD_ID: in
                                         that guild at once; otherwise globally) and print the invite link
   apo-bot help                          this text
@@ -61,6 +67,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await chat(rest, io);
       case 'eval':
         return await runEval(rest, io);
+      case 'stats':
+        return await printStats(rest, io);
       case 'discord:register':
         return await registerDiscord(io);
       case 'start': {
@@ -122,18 +130,25 @@ async function ask(args: readonly string[], io: CliIo): Promise<number> {
   const fromStdin = question.trim() === '' && values.json;
   if (question.trim() === '' && !fromStdin) throw new UsageError('ask needs a question (or --json with questions on standard input)');
 
-  const { engine } = await setUp(values.knowledge, io);
-  const print = (answer: Answer): void => {
-    io.stdout.write(values.json ? `${JSON.stringify(toJson(answer))}\n` : `${renderAnswer(answer, { color: false })}\n`);
+  const { engine, logger } = await setUp(values.knowledge, io);
+  // Through the assistant for its one log line per question; no rate limit or question log here.
+  const assistant = new Assistant({ engine, logger });
+  const answer = (text: string): Answer => {
+    const outcome = assistant.ask({ platform: 'cli', userId: 'cli', channelKind: 'cli', question: text, audience });
+    if (outcome.kind !== 'answer') throw new Error(outcome.message);
+    return outcome.answer;
+  };
+  const print = (reply: Answer): void => {
+    io.stdout.write(values.json ? `${JSON.stringify(toJson(reply))}\n` : `${renderAnswer(reply, { color: false })}\n`);
   };
   if (!fromStdin) {
-    print(engine.answer(question, { audience }));
+    print(answer(question));
     return 0;
   }
   // One question a line, answered as it arrives: the process can serve a pipe of any length.
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
-    if (line.trim() !== '') print(engine.answer(line, { audience }));
+    if (line.trim() !== '') print(answer(line));
   }
   return 0;
 }
@@ -207,6 +222,20 @@ function renderEval(summary: EvalSummary): string {
     `top-3 snippet hit rate: ${percent(summary.snippetHits, summary.answerable)}`,
     `correct declines:       ${percent(summary.correctDeclines, summary.unanswerable)}`,
   ].join('\n');
+}
+
+async function printStats(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args: [...args], options: { since: { type: 'string' }, data: { type: 'string' } } });
+  const config = loadConfig();
+  let since: Date | undefined;
+  try {
+    since = values.since === undefined ? undefined : new Date(Date.now() - parseDuration(values.since));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const dir = values.data ? path.resolve(values.data) : config.dataDir;
+  io.stdout.write(`${renderInsight(summarize(await readQuestionLog(dir), since))}\n`);
+  return 0;
 }
 
 async function registerDiscord(io: CliIo): Promise<number> {

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { defaultKnowledgeDir } from './paths.js';
+import { defaultKnowledgeDir, projectRoot } from './paths.js';
+
+/** Questions longer than this are declined with a message saying the limit. */
+export const DEFAULT_MAX_QUESTION_LENGTH = 500;
 
 /** Everything the bot reads from its environment, validated once at start. */
 export interface Config {
@@ -12,6 +15,22 @@ export interface Config {
   /** Human-readable logs; `undefined` means "when standard error is a terminal". */
   readonly logPretty: boolean | undefined;
   readonly maxQuestionLength: number;
+  /** Where the question log lives. */
+  readonly dataDir: string;
+  /** Record questions and votes in the question log. */
+  readonly questionLog: boolean;
+  /** Keep question texts in the log; off for privacy (the rest is still recorded). */
+  readonly questionLogText: boolean;
+  readonly questionLogMaxBytes: number;
+  /** Questions one user may ask a minute; 0 turns the limit off. */
+  readonly rateLimitPerMinute: number;
+  /** Reload when a file in the knowledge folder changes. */
+  readonly knowledgeWatch: boolean;
+  /** Port of /healthz and /readyz while chat adapters run (0: any free port). */
+  readonly healthPort: number;
+  readonly healthHost: string;
+  /** How long shutdown waits for questions in flight. */
+  readonly shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -51,6 +70,15 @@ const envSchema = z.object({
     .optional(),
   LOG_PRETTY: booleanText('LOG_PRETTY').optional(),
   MAX_QUESTION_LENGTH: wholeNumber('MAX_QUESTION_LENGTH', 1, 100_000).optional(),
+  DATA_DIR: z.string().optional(),
+  QUESTION_LOG: booleanText('QUESTION_LOG').optional(),
+  QUESTION_LOG_TEXT: booleanText('QUESTION_LOG_TEXT').optional(),
+  QUESTION_LOG_MAX_BYTES: wholeNumber('QUESTION_LOG_MAX_BYTES', 1024, 1024 ** 3).optional(),
+  RATE_LIMIT_PER_MINUTE: wholeNumber('RATE_LIMIT_PER_MINUTE', 0, 100_000).optional(),
+  KNOWLEDGE_WATCH: booleanText('KNOWLEDGE_WATCH').optional(),
+  HEALTH_PORT: wholeNumber('HEALTH_PORT', 0, 65_535).optional(),
+  HEALTH_HOST: z.string().optional(),
+  SHUTDOWN_TIMEOUT_MS: wholeNumber('SHUTDOWN_TIMEOUT_MS', 0, 600_000).optional(),
 });
 
 /**
@@ -67,6 +95,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.LOG_LEVEL ?? 'info',
     logLevelSet: values.LOG_LEVEL !== undefined,
     logPretty: values.LOG_PRETTY,
-    maxQuestionLength: values.MAX_QUESTION_LENGTH ?? 1000,
+    maxQuestionLength: values.MAX_QUESTION_LENGTH ?? DEFAULT_MAX_QUESTION_LENGTH,
+    dataDir: path.resolve(values.DATA_DIR ?? path.join(projectRoot(), 'data')),
+    questionLog: values.QUESTION_LOG ?? true,
+    questionLogText: values.QUESTION_LOG_TEXT ?? true,
+    questionLogMaxBytes: values.QUESTION_LOG_MAX_BYTES ?? 5 * 1024 * 1024,
+    rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE ?? 10,
+    knowledgeWatch: values.KNOWLEDGE_WATCH ?? false,
+    healthPort: values.HEALTH_PORT ?? 8080,
+    healthHost: values.HEALTH_HOST ?? '0.0.0.0',
+    shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS ?? 10_000,
   });
 }

@@ -7,9 +7,28 @@ import { createLogger } from '../src/logger.js';
 describe('loadConfig', () => {
   it('uses the shipped knowledge and sensible defaults when nothing is set', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ logLevel: 'info', logLevelSet: false, logPretty: undefined, maxQuestionLength: 1000 });
+    expect(config).toMatchObject({
+      logLevel: 'info',
+      logLevelSet: false,
+      logPretty: undefined,
+      maxQuestionLength: 500,
+      questionLog: true,
+      questionLogText: true,
+      rateLimitPerMinute: 10,
+      knowledgeWatch: false,
+      healthPort: 8080,
+      shutdownTimeoutMs: 10_000,
+    });
+    expect(config.dataDir).toBe(path.resolve(import.meta.dirname, '..', 'data'));
     expect(config.knowledgeDir).toBe(path.resolve(import.meta.dirname, '..', 'knowledge'));
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the operations settings', () => {
+    expect(
+      loadConfig({ DATA_DIR: '/var/apo', QUESTION_LOG_TEXT: 'false', RATE_LIMIT_PER_MINUTE: '0', KNOWLEDGE_WATCH: 'true', HEALTH_PORT: '9090' }),
+    ).toMatchObject({ dataDir: '/var/apo', questionLogText: false, rateLimitPerMinute: 0, knowledgeWatch: true, healthPort: 9090 });
+    expect(() => loadConfig({ HEALTH_PORT: '70000' })).toThrow('HEALTH_PORT must be from 0 to 65535, got 70000');
   });
 
   it('reads every variable, treating empty values as unset', () => {

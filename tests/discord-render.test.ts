@@ -59,7 +59,7 @@ describe('renderDiscordReloadReport', () => {
   it('stays within the description limit however many errors there are', () => {
     const errors = Array.from({ length: 500 }, (_, i) => ({ file: `f${i}.md`, line: 1, message: 'front matter: missing' }));
     const embed = renderDiscordReloadReport({
-      applied: false, before: { articles: 1, passages: 1 }, after: { articles: 1, passages: 1 },
+      applied: false, dryRun: false, before: { articles: 1, passages: 1 }, after: { articles: 1, passages: 1 },
       added: [], changed: [], removed: [], errors, warnings: [], tookMs: 3, snapshotVersion: 1,
     });
     expect(embed.description?.length).toBeLessThanOrEqual(EMBED_LIMITS.description);

@@ -7,7 +7,12 @@ import type { APIEmbed } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordAdapter, type DiscordAdapter } from '../adapters/discord/index.js';
 import { EMBED_LIMITS } from '../adapters/discord/render.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Assistant } from '../src/assistant.js';
 import { createEngine, type AnswerEngine, type KnowledgeEngine } from '../src/core/index.js';
+import { QuestionLog, readQuestionLog } from '../src/insight/questionLog.js';
 import { createLogger } from '../src/logger.js';
 import { article, makeKnowledgeDir } from './helpers/knowledgeDir.js';
 import { FIXTURE_IDS, startDiscordStandIn, stringOption, type DiscordStandIn, type RecordedRequest } from './support/discord/standIn.js';
@@ -19,14 +24,22 @@ let discord: DiscordStandIn;
 let folder: Awaited<ReturnType<typeof makeKnowledgeDir>>;
 let engine: KnowledgeEngine;
 let adapter: DiscordAdapter;
+let assistant: Assistant;
+let dataDir: string;
 let logs: string;
 
 async function startAdapter(engineForAdapter: AnswerEngine = engine): Promise<void> {
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-  adapter = createDiscordAdapter({
+  const logger = createLogger({ level: 'debug', pretty: false, destination: stream });
+  assistant = new Assistant({
     engine: engineForAdapter,
-    logger: createLogger({ level: 'debug', pretty: false, destination: stream }),
+    logger,
+    log: new QuestionLog({ dir: dataDir, keepText: true, maxBytes: 1_000_000, keepFiles: 2 }),
+  });
+  adapter = createDiscordAdapter({
+    assistant,
+    logger,
     config: {
       token: discord.fixture.token,
       applicationId: discord.fixture.application.id,
@@ -74,11 +87,13 @@ beforeEach(async () => {
     'internal.md': article({ id: 'staff-travel', title: 'Staff travel rules', date: '2019-04-01', audience: 'internal' }, INTERNAL_TEXT),
   });
   engine = await createEngine({ knowledgeDir: folder.dir });
+  dataDir = await mkdtemp(path.join(tmpdir(), 'apo-data-'));
 });
 afterEach(async () => {
   await adapter?.stop();
   await discord.close();
   await folder.cleanup();
+  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe('the Discord adapter', () => {
@@ -87,7 +102,7 @@ describe('the Discord adapter', () => {
 
     it('registers /ask, /help and /reload in the configured guild', async () => {
       const put = await discord.waitForRequest('PUT', '/applications/:app/guilds/:guild/commands');
-      expect((put.body as { name: string }[]).map((c) => c.name)).toEqual(['ask', 'help', 'reload']);
+      expect((put.body as { name: string }[]).map((c) => c.name)).toEqual(['ask', 'help', 'reload', 'stats']);
       expect(put.path).toBe(`/applications/${FIXTURE_IDS.application}/guilds/${FIXTURE_IDS.guild}/commands`);
     });
 
@@ -203,9 +218,71 @@ describe('the Discord adapter', () => {
       it('refuses everyone else privately and logs the attempt', async () => {
         command('reload');
         const reply = await callback();
-        expect(reply).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringContaining('only server managers and knowledge base admins') } });
+        expect(reply).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringContaining('only server managers and knowledge base admins can use /reload') } });
         expect(engine.stats().snapshotVersion).toBe(1);
         expect(logs).toContain('discord reload refused: not an admin');
+      });
+    });
+
+    describe('admin insight', () => {
+      it('puts Helpful buttons under an answer and records the vote with its question', async () => {
+        ask('kpc director name');
+        const reply = await callback();
+        const row = (reply.data as { components?: { components: { custom_id: string }[] }[] }).components?.[0];
+        const helpful = row?.components.find((c) => c.custom_id.startsWith('vote:helpful:'));
+        expect(helpful?.custom_id).toMatch(/^vote:helpful:[0-9a-f]{8}$/);
+
+        const base = discord.payloads.guildChatInputInteraction();
+        const answerMessage = { ...discord.payloads.guildMentionMessage({ question: 'x' }), author: discord.fixture.bot, mentions: [] };
+        discord.dispatch('INTERACTION_CREATE', {
+          ...base,
+          type: 3,
+          data: { custom_id: helpful?.custom_id, component_type: 2 },
+          message: answerMessage,
+        });
+        const thanks = await callback();
+        expect(thanks).toMatchObject({ type: 4, data: { flags: 64, content: 'Thanks, glad it helped.' } });
+        await assistant.flush();
+        const entries = await readQuestionLog(dataDir);
+        expect(entries.map((e) => e.type)).toEqual(['question', 'vote']);
+        expect(entries[1]).toMatchObject({ helpful: true, platform: 'discord', questionId: helpful?.custom_id.split(':')[2] });
+      });
+
+      it('shows admins what was asked and declined with /stats', async () => {
+        ask('How much does APO membership cost?');
+        await callback();
+        discord.dispatch(
+          'INTERACTION_CREATE',
+          discord.payloads.guildChatInputInteraction({ commandName: 'stats', roles: [FIXTURE_IDS.staffRole], options: [stringOption('since', '7d')] }),
+        );
+        expect(await callback()).toMatchObject({ type: 5, data: { flags: 64 } });
+        const edit = await discord.waitForRequest('PATCH', '/webhooks/:app/:token/messages/@original');
+        const description = (edit.body as { embeds: APIEmbed[] }).embeds[0]?.description ?? '';
+        expect(description).toContain('Answered: 0 (0%) · declined: 1');
+        expect(description).toContain('1 × How much does APO membership cost?');
+      });
+
+      it('refuses /stats to others', async () => {
+        command('stats');
+        expect((await callback()).data.content).toContain('only server managers and knowledge base admins can use /stats');
+      });
+
+      it('reports what a reload would change with /reload dry_run, changing nothing', async () => {
+        await folder.write('green.md', article({ id: 'green-2019', date: '2019-05-10' }, 'The APO ran a green productivity course in Fiji.'));
+        discord.dispatch(
+          'INTERACTION_CREATE',
+          discord.payloads.guildChatInputInteraction({
+            commandName: 'reload',
+            roles: [FIXTURE_IDS.staffRole],
+            options: [{ name: 'dry_run', type: 5, value: true }],
+          }),
+        );
+        await callback();
+        const edit = await discord.waitForRequest('PATCH', '/webhooks/:app/:token/messages/@original');
+        const embed = (edit.body as { embeds: APIEmbed[] }).embeds[0];
+        expect(embed?.title).toBe('Dry run');
+        expect(embed?.description).toContain('Added: `green-2019`');
+        expect(engine.stats().snapshotVersion).toBe(1);
       });
     });
 

@@ -126,3 +126,32 @@ describe('reload', () => {
     expect(engine.stats().snapshotVersion).toBe(2);
   });
 });
+
+describe('reload dry run', () => {
+  it('reports what a reload would add, change and remove, and swaps nothing', async () => {
+    await folder.write('green.md', NEW_ARTICLE);
+    await folder.remove('2017-06-20-rok-showcasing-sme-innovation.md');
+
+    const report = await engine.reload({ dryRun: true });
+
+    expect(report).toMatchObject({
+      applied: false,
+      dryRun: true,
+      before: { articles: 2, passages: 16 },
+      after: { articles: 2, passages: 11 },
+      added: ['2019-green-productivity'],
+      removed: ['2017-rok-sme-innovation'],
+      errors: [],
+      snapshotVersion: 1,
+    });
+    expect(engine.answer(NEW_QUESTION).answered).toBe(false);
+    expect(engine.stats().snapshotVersion).toBe(1);
+  });
+
+  it('reports the errors a reload would be refused for', async () => {
+    await folder.write('broken.md', article({ date: 'never' }));
+    const report = await engine.reload({ dryRun: true });
+    expect(report).toMatchObject({ applied: false, dryRun: true, after: { articles: 2, passages: 16 } });
+    expect(report.errors.map((e) => e.file)).toEqual(['broken.md']);
+  });
+});

@@ -51,6 +51,7 @@ describe('renderSlackAnswer', () => {
 describe('renderSlackReloadReport', () => {
   const report = (errors: number): ReloadReport => ({
     applied: false,
+    dryRun: false,
     before: { articles: 2, passages: 16 },
     after: { articles: 2, passages: 16 },
     added: [],

@@ -1,5 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../adapters/slack/index.js';
+import { Assistant } from '../src/assistant.js';
 import { createEngine } from '../src/core/index.js';
 import { createLogger } from '../src/logger.js';
 import { SHIPPED_KNOWLEDGE } from './helpers/knowledgeDir.js';
@@ -20,9 +21,10 @@ it('runs in Socket Mode: connects with the app token and answers a mention that 
   api = await startSlackWebApi();
   socket = await startSocketModeServer(api);
   const engine = await createEngine({ knowledgeDir: SHIPPED_KNOWLEDGE });
+  const logger = createLogger({ level: 'silent' });
   adapter = createSlackAdapter({
-    engine,
-    logger: createLogger({ level: 'silent' }),
+    assistant: new Assistant({ engine, logger }),
+    logger,
     config: {
       mode: 'socket',
       botToken: api.botToken,

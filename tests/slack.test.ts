@@ -7,8 +7,14 @@ import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../adapters/slack/index.js';
 import type { SlackConfig } from '../adapters/slack/config.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Assistant } from '../src/assistant.js';
 import { createEngine, type KnowledgeEngine } from '../src/core/index.js';
+import { QuestionLog, readQuestionLog } from '../src/insight/questionLog.js';
 import { createLogger } from '../src/logger.js';
+import { RateLimiter } from '../src/rateLimit.js';
 import { article, makeKnowledgeDir } from './helpers/knowledgeDir.js';
 import {
   buildAppMentionEvent,
@@ -33,11 +39,13 @@ const settle = (ms = 150): Promise<void> => new Promise((resolve) => setTimeout(
 let api: SlackWebApiStandIn;
 let folder: Awaited<ReturnType<typeof makeKnowledgeDir>>;
 let engine: KnowledgeEngine;
+let assistant: Assistant;
+let dataDir: string;
 let adapter: SlackAdapter;
 let appUrl: string;
 let logs: string;
 
-async function startAdapter(overrides: Partial<SlackConfig> = {}): Promise<void> {
+async function startAdapter(overrides: Partial<SlackConfig> = {}, options: { ratePerMinute?: number } = {}): Promise<void> {
   const config: SlackConfig = {
     mode: 'http',
     botToken: api.botToken,
@@ -53,7 +61,14 @@ async function startAdapter(overrides: Partial<SlackConfig> = {}): Promise<void>
   };
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-  adapter = createSlackAdapter({ engine, config, logger: createLogger({ level: 'debug', pretty: false, destination: stream }) });
+  const logger = createLogger({ level: 'debug', pretty: false, destination: stream });
+  assistant = new Assistant({
+    engine,
+    logger,
+    log: new QuestionLog({ dir: dataDir, keepText: true, maxBytes: 1_000_000, keepFiles: 2 }),
+    limiter: new RateLimiter(options.ratePerMinute ?? 0),
+  });
+  adapter = createSlackAdapter({ assistant, config, logger });
   await adapter.start();
   appUrl = `http://127.0.0.1:${adapter.address()?.port}`;
 }
@@ -66,11 +81,13 @@ beforeEach(async () => {
   api = await startSlackWebApi();
   folder = await makeKnowledgeDir();
   engine = await createEngine({ knowledgeDir: folder.dir });
+  dataDir = await mkdtemp(path.join(tmpdir(), 'apo-data-'));
 });
 afterEach(async () => {
   await adapter?.stop();
   await api.close();
   await folder.cleanup();
+  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe('the Slack adapter', () => {
@@ -207,7 +224,8 @@ describe('the Slack adapter', () => {
       const reply = await command(text);
       expect(reply.status).toBe(200);
       expect(reply.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/apo') });
-      expect(JSON.stringify(reply.body)).toContain('`/apo reload` re-reads the knowledge base (admins only)');
+      expect(JSON.stringify(reply.body)).toContain('`/apo reload` re-reads the knowledge base');
+      expect(JSON.stringify(reply.body)).toContain('`/apo stats [7d]`');
     });
 
     describe('reload', () => {
@@ -241,12 +259,80 @@ describe('the Slack adapter', () => {
         await folder.write('green.md', article({ id: 'green-2019' }, 'The APO ran a green productivity course in Fiji.'));
         await command('reload');
         const response = await api.waitForResponse();
-        expect(response.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('only knowledge base admins can reload') });
+        expect(response.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('only knowledge base admins can use `/apo reload`') });
         expect(engine.stats().snapshotVersion).toBe(1);
         expect(logs).toContain('slack reload refused: not an admin');
         expect(logs).toContain(`"userId":"${SLACK_TEST_IDS.humanUserId}"`);
       });
     });
+  });
+
+  describe('admin insight', () => {
+    const command = (text: string, user: string = SLACK_TEST_IDS.humanUserId) =>
+      postSignedSlashCommand(appUrl, buildSlashCommand({ text, user_id: user, response_url: api.responseUrl() }), { signingSecret });
+
+    beforeEach(() => startAdapter());
+
+    it('puts Helpful buttons under an answer and records the vote with its question', async () => {
+      await postSignedEvent(appUrl, buildAppMentionEvent({ text: 'kpc director name' }), { signingSecret });
+      const post = await api.waitForCall('chat.postMessage');
+      const actions = (post.body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions');
+      const helpful = actions?.elements?.find((e) => e.action_id === 'apo_vote_helpful');
+      expect(helpful?.value).toMatch(/^[0-9a-f]{8}$/);
+
+      const click = {
+        type: 'block_actions',
+        user: { id: SLACK_TEST_IDS.humanUserId, username: 'ada', team_id: SLACK_TEST_IDS.teamId },
+        api_app_id: SLACK_TEST_IDS.apiAppId,
+        token: 'legacy-verification-token',
+        container: { type: 'message', message_ts: '1700000000.000300', channel_id: SLACK_TEST_IDS.channelId, is_ephemeral: false },
+        trigger_id: '1.2.3',
+        team: { id: SLACK_TEST_IDS.teamId, domain: SLACK_TEST_IDS.teamDomain },
+        channel: { id: SLACK_TEST_IDS.channelId, name: 'general' },
+        response_url: api.responseUrl(),
+        actions: [{ type: 'button', action_id: 'apo_vote_helpful', block_id: `apo_vote_${helpful?.value}`, value: helpful?.value, action_ts: '1700000001.000100', text: { type: 'plain_text', text: 'Helpful' } }],
+      };
+      const reply = await postSignedSlashCommand(appUrl, { payload: JSON.stringify(click) }, { signingSecret });
+      expect(reply.status).toBe(200);
+      expect((await api.waitForResponse()).body).toMatchObject({ response_type: 'ephemeral', replace_original: false, text: 'Thanks, glad it helped.' });
+      await assistant.flush();
+      const entries = await readQuestionLog(dataDir);
+      expect(entries.map((e) => e.type)).toEqual(['question', 'vote']);
+      expect(entries[1]).toMatchObject({ questionId: helpful?.value, helpful: true, platform: 'slack' });
+    });
+
+    it('shows admins the questions asked and the ones declined with /apo stats', async () => {
+      await postSignedEvent(appUrl, buildAppMentionEvent({ text: 'How much does APO membership cost?' }), { signingSecret });
+      await api.waitForCall('chat.postMessage');
+      await command('stats 7d', ADMIN);
+      const text = JSON.stringify((await api.waitForResponse()).body);
+      expect(text).toContain('Answered: 0 (0%) · declined: 1');
+      expect(text).toContain('1 × How much does APO membership cost?');
+    });
+
+    it('refuses /apo stats to others', async () => {
+      await command('stats');
+      expect((await api.waitForResponse()).body.text).toContain('only knowledge base admins can use `/apo stats`');
+      expect(logs).toContain('slack stats refused: not an admin');
+    });
+
+    it('reports what a reload would change with /apo reload dry-run, changing nothing', async () => {
+      await folder.write('green.md', article({ id: 'green-2019', date: '2019-05-10' }, 'The APO ran a green productivity course in Fiji.'));
+      await command('reload dry-run', ADMIN);
+      const text = JSON.stringify((await api.waitForResponse()).body.blocks);
+      expect(text).toContain('*Dry run: nothing changed.* A reload would make these changes');
+      expect(text).toContain('Added: `green-2019`');
+      expect(engine.stats().snapshotVersion).toBe(1);
+    });
+  });
+
+  it('tells a user who asks too fast to wait, kindly', async () => {
+    await startAdapter({}, { ratePerMinute: 1 });
+    await postSignedEvent(appUrl, buildAppMentionEvent({ text: 'kpc director name' }), { signingSecret });
+    await postSignedEvent(appUrl, buildAppMentionEvent({ text: 'kpc director name' }), { signingSecret });
+    await api.waitForCall('chat.postMessage');
+    const second = await api.waitForCall('chat.postMessage');
+    expect(second.body.text).toMatch(/^You're asking faster than I can keep up with\. Please wait \d+ seconds? and ask again\.$/);
   });
 
   describe('request checks', () => {

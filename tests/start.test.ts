@@ -103,7 +103,7 @@ describe('apo-bot with Discord configured', () => {
     const bot = startBot(discordEnv(discord), (line) => line.msg === 'discord adapter ready');
     await bot.ready;
     const put = await discord.waitForRequest('PUT', '/applications/:app/guilds/:guild/commands');
-    expect((put.body as { name: string }[]).map((c) => c.name)).toEqual(['ask', 'help', 'reload']);
+    expect((put.body as { name: string }[]).map((c) => c.name)).toEqual(['ask', 'help', 'reload', 'stats']);
 
     discord.dispatch('INTERACTION_CREATE', discord.payloads.guildChatInputInteraction({ options: [stringOption('question', 'kpc director name')] }));
     const reply = await discord.waitForRequest('POST', '/interactions/:id/:token/callback');
@@ -123,7 +123,7 @@ describe('apo-bot with Discord configured', () => {
     let stdout = '';
     proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     expect(await new Promise((resolve) => proc.on('exit', resolve))).toBe(0);
-    expect(stdout).toContain(`Registered /ask, /help, /reload in guild ${FIXTURE_IDS.guild}.`);
+    expect(stdout).toContain(`Registered /ask, /help, /reload, /stats in guild ${FIXTURE_IDS.guild}.`);
     expect(stdout).toContain(
       `Invite the bot: https://discord.com/oauth2/authorize?client_id=${FIXTURE_IDS.application}&scope=bot+applications.commands&permissions=`,
     );

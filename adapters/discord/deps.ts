@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { AnswerEngine } from '../../src/core/index.js';
+import type { Assistant } from '../../src/assistant.js';
 import type { DiscordConfig } from './config.js';
 
 /** What every command and listener is handed. */
 export interface DiscordDeps {
-  readonly engine: AnswerEngine;
+  readonly assistant: Assistant;
   readonly config: DiscordConfig;
   readonly logger: Logger;
 }

@@ -1,7 +1,7 @@
 import { Client, Events, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
 import type { Logger } from 'pino';
 import type { ChatAdapter } from '../../src/adapter.js';
-import type { AnswerEngine } from '../../src/core/index.js';
+import type { Assistant } from '../../src/assistant.js';
 import type { DiscordConfig } from './config.js';
 import { registerInteractions } from './listeners/interactions.js';
 import { registerMessages } from './listeners/messages.js';
@@ -21,12 +21,12 @@ export interface DiscordAdapter extends ChatAdapter {
  * slash commands and logs in. `clientOptions` lets tests tune the client (never needed in use).
  */
 export function createDiscordAdapter(deps: {
-  engine: AnswerEngine;
+  assistant: Assistant;
   config: DiscordConfig;
   logger: Logger;
   clientOptions?: Partial<ClientOptions>;
 }): DiscordAdapter {
-  const { engine, config } = deps;
+  const { assistant, config } = deps;
   const logger = deps.logger.child({ module: 'discord' });
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
@@ -36,7 +36,7 @@ export function createDiscordAdapter(deps: {
     ...deps.clientOptions,
     rest: { ...(config.apiUrl === undefined ? {} : { api: config.apiUrl }), ...deps.clientOptions?.rest },
   });
-  const handlerDeps = { engine, config, logger };
+  const handlerDeps = { assistant, config, logger };
   registerInteractions(client, handlerDeps);
   client.once(Events.ClientReady, (ready) => {
     registerMessages(ready, handlerDeps);

@@ -1,4 +1,13 @@
-import { escapeMarkdown, type APIEmbed, type MessageMentionOptions } from 'discord.js';
+import {
+  ButtonStyle,
+  ComponentType,
+  escapeMarkdown,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIEmbed,
+  type MessageMentionOptions,
+} from 'discord.js';
+import { renderInsight, type InsightReport } from '../../src/insight/stats.js';
 import { declineHeadline, formatProblem, markSnippet, type Answer, type ReloadReport } from '../../src/core/index.js';
 import { trimText } from '../../src/replyText.js';
 
@@ -67,6 +76,26 @@ export function fitEmbed(embed: APIEmbed): APIEmbed {
   return { ...embed, description, ...(fields.length > 0 ? { fields } : {}) };
 }
 
+/** Custom ids of the vote buttons: `vote:helpful:<questionId>` and `vote:not_helpful:<questionId>`. */
+export const VOTE_ID = /^vote:(helpful|not_helpful):([\w-]{1,40})$/;
+
+/** "Did this help?" buttons under an answer; the question id joins the vote to its question. */
+export function voteRow(questionId: string): APIActionRowComponent<APIButtonComponent> {
+  const button = (kind: string, label: string, emoji: string): APIButtonComponent => ({
+    type: ComponentType.Button,
+    style: ButtonStyle.Secondary,
+    custom_id: `vote:${kind}:${questionId}`,
+    label,
+    emoji: { name: emoji },
+  });
+  return { type: ComponentType.ActionRow, components: [button('helpful', 'Helpful', '👍'), button('not_helpful', 'Not helpful', '👎')] };
+}
+
+/** The admin insight report as an embed, trimmed to fit. */
+export function renderDiscordInsight(report: InsightReport): APIEmbed {
+  return fitEmbed({ title: 'apo-bot stats', color: COLOR_ANSWER, description: trimText(plain(renderInsight(report)).replace(/ {2}/g, '\n'), EMBED_LIMITS.description) });
+}
+
 export function renderDiscordHelp(): APIEmbed {
   return {
     title: 'apo-bot',
@@ -76,7 +105,8 @@ export function renderDiscordHelp(): APIEmbed {
       '',
       '• `/ask question:` your question, answered here for everyone to see',
       '• mention me (`@apo-bot who organised the 2018 mission?`) or send me a direct message',
-      '• `/reload` re-reads the knowledge base (server managers and admins only)',
+      '• `/reload` re-reads the knowledge base, `/reload dry_run:True` shows what would change (server managers and admins only)',
+      '• `/stats` shows what people ask and what I could not answer (server managers and admins only)',
     ].join('\n'),
   };
 }
@@ -89,12 +119,16 @@ export function renderDiscordReloadReport(report: ReloadReport): APIEmbed {
     ...report.errors.map((problem) => `• ${plain(formatProblem(problem))}`),
     ...report.warnings.map((problem) => `• (warning) ${plain(formatProblem(problem))}`),
   ];
+  const changes = `Added: ${list(report.added)} · Changed: ${list(report.changed)} · Removed: ${list(report.removed)}`;
+  const cleanDryRun = report.dryRun && report.errors.length === 0;
   const description = report.applied
-    ? `${counts}\nAdded: ${list(report.added)} · Changed: ${list(report.changed)} · Removed: ${list(report.removed)}\nTook ${report.tookMs} ms`
-    : `Still serving the previous knowledge (${report.before.articles} articles, ${report.before.passages} passages). ` +
-      `Fix these and reload again (checked in ${report.tookMs} ms):`;
+    ? `${counts}\n${changes}\nTook ${report.tookMs} ms`
+    : cleanDryRun
+      ? `Nothing changed. A reload would make these changes (checked in ${report.tookMs} ms):\n${changes}`
+      : `Still serving the previous knowledge (${report.before.articles} articles, ${report.before.passages} passages). ` +
+        `Fix these and reload again (checked in ${report.tookMs} ms):`;
   return fitEmbed({
-    title: report.applied ? 'Knowledge reloaded' : 'Reload refused',
+    title: report.applied ? 'Knowledge reloaded' : cleanDryRun ? 'Dry run' : report.dryRun ? 'Dry run: a reload would be refused' : 'Reload refused',
     color: report.applied ? COLOR_ANSWER : COLOR_ERROR,
     description: trimText([description, ...problems].join('\n'), EMBED_LIMITS.description),
   });

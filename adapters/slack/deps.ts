@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { AnswerEngine } from '../../src/core/index.js';
+import type { Assistant } from '../../src/assistant.js';
 import type { SlackConfig } from './config.js';
 
-/** What every listener is handed: the engine, the settings, a logger, and the de-duplicator. */
+/** What every listener is handed: the assistant, the settings, a logger, and the de-duplicator. */
 export interface SlackDeps {
-  readonly engine: AnswerEngine;
+  readonly assistant: Assistant;
   readonly config: SlackConfig;
   readonly logger: Logger;
   readonly seen: RecentKeys;

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { App, type AppOptions } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { ChatAdapter } from '../../src/adapter.js';
-import type { AnswerEngine } from '../../src/core/index.js';
+import type { Assistant } from '../../src/assistant.js';
 import { boltLoggerFrom } from './boltLogger.js';
 import type { SlackConfig } from './config.js';
 import { RecentKeys } from './deps.js';
@@ -21,8 +21,8 @@ export interface SlackAdapter extends ChatAdapter {
  * The Slack adapter: a Bolt app in Socket Mode or HTTP mode with the mention, DM and `/apo`
  * listeners. HTTP mode also answers `GET /healthz` (200 while knowledge is loaded).
  */
-export function createSlackAdapter(deps: { engine: AnswerEngine; config: SlackConfig; logger: Logger }): SlackAdapter {
-  const { engine, config } = deps;
+export function createSlackAdapter(deps: { assistant: Assistant; config: SlackConfig; logger: Logger }): SlackAdapter {
+  const { assistant, config } = deps;
   const logger = deps.logger.child({ module: 'slack' });
   const clientOptions = config.apiUrl === undefined ? {} : { slackApiUrl: config.apiUrl };
   const common: AppOptions = { token: config.botToken, logger: boltLoggerFrom(logger), clientOptions };
@@ -37,7 +37,7 @@ export function createSlackAdapter(deps: { engine: AnswerEngine; config: SlackCo
               path: '/healthz',
               method: ['GET'],
               handler: (_request, response) => {
-                const stats = engine.stats();
+                const stats = assistant.stats();
                 const ready = stats.articles > 0;
                 response.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
                 response.end(JSON.stringify({ status: ready ? 'ok' : 'no knowledge loaded', articles: stats.articles, passages: stats.passages }));
@@ -46,7 +46,7 @@ export function createSlackAdapter(deps: { engine: AnswerEngine; config: SlackCo
           ],
         };
   const app = new App(options);
-  registerListeners(app, { engine, config, logger, seen: new RecentKeys() });
+  registerListeners(app, { assistant, config, logger, seen: new RecentKeys() });
   app.error(async (error) => {
     logger.error({ err: error }, 'slack app error');
   });

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import { declineHeadline, formatProblem, markSnippet, type Answer, type ReloadReport } from '../../src/core/index.js';
+import { renderInsight, type InsightReport } from '../../src/insight/stats.js';
 import { trimText } from '../../src/replyText.js';
 
 type KnownBlock = types.KnownBlock;
@@ -33,7 +34,7 @@ const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ t
  * matched words in bold, and a context line echoing the question. A decline says so plainly and
  * lists the articles the knowledge base does have.
  */
-export function renderSlackAnswer(answer: Answer): SlackMessage {
+export function renderSlackAnswer(answer: Answer, questionId?: string): SlackMessage {
   const echo = `Asked: “${escapeMrkdwn(trimText(answer.question.replace(/\s+/g, ' '), QUESTION_ECHO_LIMIT))}”`;
   if (!answer.answered || answer.answer === null) {
     const decline = answer.decline;
@@ -58,8 +59,24 @@ export function renderSlackAnswer(answer: Answer): SlackMessage {
     blocks.push(section(`*${i + 1}. ${escapeMrkdwn(citation.title)}* · ${citation.date} · paragraph ${citation.paragraph}\n${snippet}`));
   });
   blocks.push(context(`${echo} · quoted from the APO knowledge base`));
+  if (questionId !== undefined) blocks.push(voteButtons(questionId));
   const source = first ? ` — ${first.title} (${first.date}), paragraph ${first.paragraph}` : '';
   return { text: trimText(`“${quote}”${source}`, FALLBACK_TEXT_LIMIT), blocks };
+}
+
+/** "Did this help?" buttons; the value carries the question id, so the vote joins its question in the log. */
+function voteButtons(questionId: string): KnownBlock {
+  const button = (actionId: string, label: string) => ({
+    type: 'button' as const,
+    action_id: actionId,
+    value: questionId,
+    text: { type: 'plain_text' as const, text: label, emoji: true },
+  });
+  return {
+    type: 'actions',
+    block_id: `apo_vote_${questionId}`,
+    elements: [button('apo_vote_helpful', ':thumbsup: Helpful'), button('apo_vote_not_helpful', ':thumbsdown: Not helpful')],
+  };
 }
 
 export function renderSlackHelp(): SlackMessage {
@@ -68,7 +85,8 @@ export function renderSlackHelp(): SlackMessage {
     '• Mention me in a channel: `@apo-bot who conducted the 2018 study mission?` (I answer in a thread)',
     '• Send me a direct message with your question',
     '• `/apo <question>` answers here; `/apo help` shows this',
-    '• `/apo reload` re-reads the knowledge base (admins only)',
+    '• `/apo reload` re-reads the knowledge base; `/apo reload dry-run` shows what would change (admins only)',
+    '• `/apo stats [7d]` shows what people ask and what I could not answer (admins only)',
   ].join('\n');
   return { text: 'apo-bot: mention me, DM me, or use /apo <question>', blocks: [section(text)] };
 }
@@ -81,10 +99,13 @@ export function renderSlackHelp(): SlackMessage {
 export function renderSlackReloadReport(report: ReloadReport): SlackMessage {
   const list = (ids: readonly string[]): string => (ids.length === 0 ? 'none' : ids.map((id) => `\`${escapeMrkdwn(id)}\``).join(', '));
   const counts = `Articles: ${report.before.articles} → ${report.after.articles} · Passages: ${report.before.passages} → ${report.after.passages}`;
+  const changes = `Added: ${list(report.added)} · Changed: ${list(report.changed)} · Removed: ${list(report.removed)}`;
   const headline = report.applied
-    ? `:white_check_mark: *Knowledge reloaded* in ${report.tookMs} ms\n${counts}\nAdded: ${list(report.added)} · Changed: ${list(report.changed)} · Removed: ${list(report.removed)}`
-    : `:warning: *Reload refused: still serving the previous knowledge* (${report.before.articles} articles, ` +
-      `${report.before.passages} passages; checked in ${report.tookMs} ms). Fix these and reload again:`;
+    ? `:white_check_mark: *Knowledge reloaded* in ${report.tookMs} ms\n${counts}\n${changes}`
+    : report.dryRun && report.errors.length === 0
+      ? `:mag: *Dry run: nothing changed.* A reload would make these changes (checked in ${report.tookMs} ms):\n${changes}`
+      : `:warning: *${report.dryRun ? 'Dry run: a reload would be refused' : 'Reload refused: still serving the previous knowledge'}* ` +
+        `(${report.before.articles} articles, ${report.before.passages} passages; checked in ${report.tookMs} ms). Fix these and reload again:`;
   const lines = [
     ...report.errors.map((problem) => `• ${escapeMrkdwn(formatProblem(problem))}`),
     ...report.warnings.map((problem) => `• (warning) ${escapeMrkdwn(formatProblem(problem))}`),
@@ -92,8 +113,16 @@ export function renderSlackReloadReport(report: ReloadReport): SlackMessage {
   const blocks = [section(headline), ...packLines(lines, MAX_BLOCKS - 1)];
   const text = report.applied
     ? `Knowledge reloaded: ${report.after.articles} articles, ${report.after.passages} passages`
-    : `Reload refused (${report.errors.length} error(s)); the previous knowledge is still served`;
+    : report.dryRun
+      ? `Dry run: ${report.added.length} added, ${report.changed.length} changed, ${report.removed.length} removed, ${report.errors.length} error(s)`
+      : `Reload refused (${report.errors.length} error(s)); the previous knowledge is still served`;
   return { text, blocks };
+}
+
+/** The admin insight report, escaped, split over sections to fit. */
+export function renderSlackInsight(report: InsightReport): SlackMessage {
+  const lines = renderInsight(report).split('\n').map(escapeMrkdwn);
+  return { text: `Questions: ${report.questions}, answered: ${report.answered}`, blocks: packLines(lines, MAX_BLOCKS) };
 }
 
 /** Packs lines into as few sections as fit, at most `maxBlocks`, the last one saying what was left out. */

@@ -16,6 +16,7 @@ const HELP = [
   'Commands:',
   '  /help     this help',
   '  /reload   read the knowledge folder again (the old knowledge stays if the new has errors)',
+  '  /reload dry-run   only show what a reload would change',
   '  /quit     leave (or Ctrl-D)',
 ].join('\n');
 
@@ -58,8 +59,8 @@ export function runTerminalChat(options: TerminalChatOptions): Promise<void> {
       quit = true;
       rl.close();
       return;
-    } else if (line === '/reload') {
-      say(renderReloadReport(await engine.reload()));
+    } else if (line === '/reload' || line === '/reload dry-run') {
+      say(renderReloadReport(await engine.reload({ dryRun: line.endsWith('dry-run') })));
     } else if (line.startsWith('/')) {
       say(`Unknown command ${line.split(/\s/)[0]}. ${HELP}`);
     } else {

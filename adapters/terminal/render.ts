@@ -35,9 +35,14 @@ export function renderReloadReport(report: ReloadReport): string {
         `${report.before.passages} → ${report.after.passages} passages.`,
       `Added: ${list(report.added)}. Changed: ${list(report.changed)}. Removed: ${list(report.removed)}.`,
     );
+  } else if (report.dryRun && report.errors.length === 0) {
+    lines.push(
+      `Dry run, nothing changed. A reload would make ${report.before.articles} → ${report.after.articles} articles:`,
+      `Added: ${list(report.added)}. Changed: ${list(report.changed)}. Removed: ${list(report.removed)}.`,
+    );
   } else {
     lines.push(
-      `Reload refused: still serving the previous knowledge (${report.before.articles} articles, ` +
+      `${report.dryRun ? 'Dry run: a reload would be refused' : 'Reload refused'}: still serving the previous knowledge (${report.before.articles} articles, ` +
         `${report.before.passages} passages). Fix these and reload again:`,
       ...report.errors.map((problem) => `  ${formatProblem(problem)}`),
     );

@@ -3,6 +3,7 @@ import { DEFAULT_MAX_FILE_BYTES, loadKnowledge } from './knowledge/loadKnowledge
 import type { LoadedKnowledge } from './knowledge/loadKnowledge.js';
 import { answerQuestion, rankPassages } from './search/answer.js';
 import { buildSnapshot, type Snapshot } from './search/snapshot.js';
+import { splitParagraphs } from './text/passages.js';
 import type {
   Answer,
   AnswerEngine,
@@ -10,6 +11,7 @@ import type {
   Article,
   EngineStats,
   KnowledgeCounts,
+  ReloadOptions,
   ReloadReport,
 } from './types.js';
 
@@ -98,9 +100,9 @@ export class KnowledgeEngine implements AnswerEngine {
     const snapshot = this.#snapshot;
     const reply = answerQuestion(snapshot, String(question ?? ''), options.audience ?? 'internal', this.#settings);
     const tookMs = Math.round((performance.now() - started) * 1000) / 1000;
-    this.#settings.logger?.info(
+    this.#settings.logger?.debug(
       { answered: reply.answered, reason: reply.decline?.reason, tookMs, snapshot: snapshot.version, chars: reply.question.length },
-      'question answered',
+      'engine answered',
     );
     return { ...reply, tookMs };
   }
@@ -117,33 +119,40 @@ export class KnowledgeEngine implements AnswerEngine {
     }));
   }
 
-  /** Reloads from disk. Calls made while a reload runs share its result rather than racing it. */
-  reload(): Promise<ReloadReport> {
-    this.#reloading ??= this.#reload().finally(() => {
+  /**
+   * Reloads from disk. Calls made while a reload runs share its result rather than racing it; a
+   * dry run reads and validates the folder but never swaps.
+   */
+  reload(options: ReloadOptions = {}): Promise<ReloadReport> {
+    if (options.dryRun) return this.#reload(true);
+    this.#reloading ??= this.#reload(false).finally(() => {
       this.#reloading = undefined;
     });
     return this.#reloading;
   }
 
-  async #reload(): Promise<ReloadReport> {
+  async #reload(dryRun: boolean): Promise<ReloadReport> {
     const started = performance.now();
     const before = this.#snapshot;
     const knowledge = await loadKnowledge(this.#settings.knowledgeDir, { maxFileBytes: this.#settings.maxFileBytes });
     const tookMs = () => Math.round(performance.now() - started);
     const diff = diffArticles(before.articles, knowledge.articles);
 
-    if (knowledge.errors.length > 0) {
+    if (knowledge.errors.length > 0 || dryRun) {
       const report: ReloadReport = {
         applied: false,
+        dryRun,
         before: countsOf(before),
-        after: countsOf(before),
+        // A clean dry run tells what a reload would give; a refused one, that nothing changed.
+        after: dryRun && knowledge.errors.length === 0 ? countsOfArticles(knowledge.articles) : countsOf(before),
         ...diff,
         errors: knowledge.errors,
         warnings: knowledge.warnings,
         tookMs: tookMs(),
         snapshotVersion: before.version,
       };
-      this.#settings.logger?.warn({ errors: knowledge.errors, tookMs: report.tookMs }, 'reload refused: previous knowledge kept');
+      if (dryRun) this.#settings.logger?.info({ ...diff, errors: knowledge.errors.length }, 'reload dry run');
+      else this.#settings.logger?.warn({ errors: knowledge.errors, tookMs: report.tookMs }, 'reload refused: previous knowledge kept');
       return report;
     }
 
@@ -151,6 +160,7 @@ export class KnowledgeEngine implements AnswerEngine {
     this.#snapshot = next;
     const report: ReloadReport = {
       applied: true,
+      dryRun: false,
       before: countsOf(before),
       after: countsOf(next),
       ...diff,
@@ -174,6 +184,10 @@ export class KnowledgeEngine implements AnswerEngine {
       articleList: snapshot.articles.map(({ id, title, date, source }) => ({ id, title, date, source })),
     };
   }
+}
+
+function countsOfArticles(articles: readonly Article[]): KnowledgeCounts {
+  return { articles: articles.length, passages: articles.reduce((sum, article) => sum + splitParagraphs(article.body).length, 0) };
 }
 
 function countsOf(snapshot: Snapshot): KnowledgeCounts {

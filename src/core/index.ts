@@ -13,6 +13,7 @@ export type {
   Highlight,
   KnowledgeCounts,
   KnowledgeProblem,
+  ReloadOptions,
   ReloadReport,
 } from './types.js';
 export { createEngine, createEngineFromKnowledge, DEFAULT_MAX_QUESTION_LENGTH, KnowledgeEngine } from './engine.js';
@@ -23,4 +24,5 @@ export { loadKnowledge } from './knowledge/loadKnowledge.js';
 export type { LoadedKnowledge, LoadOptions } from './knowledge/loadKnowledge.js';
 export { declineHeadline } from './declines.js';
 export { markSnippet } from './search/snippet.js';
+export { indexTerms } from './text/analyze.js';
 export { formatProblem } from './problems.js';

@@ -110,9 +110,13 @@ export interface KnowledgeCounts {
   readonly passages: number;
 }
 
-/** What a reload did. `applied` is false when errors kept the previous knowledge in place. */
+/**
+ * What a reload did. `applied` is false when errors kept the previous knowledge in place, or when
+ * it was a dry run, which only reports what a reload would add, change and remove.
+ */
 export interface ReloadReport {
   readonly applied: boolean;
+  readonly dryRun: boolean;
   readonly before: KnowledgeCounts;
   readonly after: KnowledgeCounts;
   readonly added: readonly string[];
@@ -122,6 +126,10 @@ export interface ReloadReport {
   readonly warnings: readonly KnowledgeProblem[];
   readonly tookMs: number;
   readonly snapshotVersion: number;
+}
+
+export interface ReloadOptions {
+  readonly dryRun?: boolean;
 }
 
 export interface EngineStats extends KnowledgeCounts {
@@ -136,7 +144,10 @@ export interface EngineStats extends KnowledgeCounts {
 /** The one interface every adapter uses. */
 export interface AnswerEngine {
   answer(question: string, options?: AnswerOptions): Answer;
-  /** Reads the knowledge folder again; swaps the new knowledge in only if it loads without errors. */
-  reload(): Promise<ReloadReport>;
+  /**
+   * Reads the knowledge folder again; swaps the new knowledge in only if it loads without errors.
+   * With `dryRun`, validates and reports what would change without swapping anything.
+   */
+  reload(options?: ReloadOptions): Promise<ReloadReport>;
   stats(): EngineStats;
 }

@@ -1,5 +1,5 @@
-import { SlashCommandBuilder } from 'discord.js';
-import { NO_MENTIONS, renderDiscordAnswer } from '../render.js';
+import { MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { NO_MENTIONS, renderDiscordAnswer, voteRow } from '../render.js';
 import type { Command } from './command.js';
 
 /** `/ask question:<text>`: answered publicly in the channel. Discord users are outside contacts: public articles only. */
@@ -8,10 +8,22 @@ export const ask = {
     .setName('ask')
     .setDescription('Ask about APO programmes for SMEs')
     .addStringOption((option) => option.setName('question').setDescription('Your question').setRequired(true)),
-  async execute(interaction, { engine, logger }) {
-    const question = interaction.options.getString('question', true);
-    const answer = engine.answer(question, { audience: 'public' });
-    await interaction.reply({ embeds: [renderDiscordAnswer(answer)], allowedMentions: NO_MENTIONS });
-    logger.info({ answered: answer.answered, reason: answer.decline?.reason, tookMs: answer.tookMs, via: 'slash' }, 'discord question answered');
+  async execute(interaction, { assistant }) {
+    const outcome = assistant.ask({
+      platform: 'discord',
+      userId: interaction.user.id,
+      channelKind: interaction.inGuild() ? 'command' : 'dm-command',
+      question: interaction.options.getString('question', true),
+      audience: 'public',
+    });
+    if (outcome.kind !== 'answer') {
+      await interaction.reply({ content: outcome.message, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    await interaction.reply({
+      embeds: [renderDiscordAnswer(outcome.answer)],
+      components: outcome.answer.answered ? [voteRow(outcome.questionId)] : [],
+      allowedMentions: NO_MENTIONS,
+    });
   },
 } satisfies Command;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Events, MessageFlags, type Client, type Interaction } from 'discord.js';
+import { Events, MessageFlags, type ButtonInteraction, type Client, type Interaction } from 'discord.js';
 import { COMMANDS } from '../commands/index.js';
 import type { DiscordDeps } from '../deps.js';
 import { apologyText } from '../../../src/replyText.js';
-import { NO_MENTIONS } from '../render.js';
+import { NO_MENTIONS, VOTE_ID } from '../render.js';
 
 /**
  * Runs slash commands. A command that fails still answers: with a short error where the answer
@@ -11,8 +11,25 @@ import { NO_MENTIONS } from '../render.js';
  */
 export function registerInteractions(client: Client, deps: DiscordDeps): void {
   client.on(Events.InteractionCreate, (interaction) => {
-    void handle(interaction, deps);
+    void deps.assistant.track(interaction.isButton() ? vote(interaction, deps) : handle(interaction, deps));
   });
+}
+
+/** A 👍/👎 button under an answer: the vote goes to the question log, the voter gets thanks. */
+async function vote(interaction: ButtonInteraction, deps: DiscordDeps): Promise<void> {
+  const match = VOTE_ID.exec(interaction.customId);
+  if (!match) return;
+  const helpful = match[1] === 'helpful';
+  try {
+    await deps.assistant.vote({ platform: 'discord', userId: interaction.user.id, questionId: match[2] as string, helpful });
+    await interaction.reply({
+      content: helpful ? 'Thanks, glad it helped.' : 'Thanks for telling us; an admin will see it in the stats.',
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: NO_MENTIONS,
+    });
+  } catch (error) {
+    deps.logger.error({ err: error }, 'discord vote failed');
+  }
 }
 
 async function handle(interaction: Interaction, deps: DiscordDeps): Promise<void> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Events, type Client, type Message } from 'discord.js';
 import type { DiscordDeps } from '../deps.js';
 import { apologyText } from '../../../src/replyText.js';
-import { NO_MENTIONS, questionFromMessage, renderDiscordAnswer } from '../render.js';
+import { NO_MENTIONS, questionFromMessage, renderDiscordAnswer, voteRow } from '../render.js';
 
 /**
  * Mentions and direct messages, answered as replies. Neither needs the privileged Message Content
@@ -10,7 +10,7 @@ import { NO_MENTIONS, questionFromMessage, renderDiscordAnswer } from '../render
  */
 export function registerMessages(client: Client<true>, deps: DiscordDeps): void {
   client.on(Events.MessageCreate, (message) => {
-    void handle(client, message, deps);
+    void deps.assistant.track(handle(client, message, deps));
   });
 }
 
@@ -21,14 +21,28 @@ async function handle(client: Client<true>, message: Message, deps: DiscordDeps)
   const mentioned = message.mentions.users.has(client.user.id);
   if (!inDm && !mentioned) return;
 
-  const questionId = randomUUID().slice(0, 8);
-  const logger = deps.logger.child({ questionId, channelKind: inDm ? 'dm' : 'guild', via: 'message' });
+  let questionId = randomUUID().slice(0, 8);
+  const logger = deps.logger.child({ channelKind: inDm ? 'dm' : 'guild', via: 'message' });
   try {
-    const answer = deps.engine.answer(questionFromMessage(message.content, client.user.id), { audience: 'public' });
-    await message.reply({ embeds: [renderDiscordAnswer(answer)], allowedMentions: NO_MENTIONS });
-    logger.info({ answered: answer.answered, reason: answer.decline?.reason, tookMs: answer.tookMs }, 'discord question answered');
+    const outcome = deps.assistant.ask({
+      platform: 'discord',
+      userId: message.author.id,
+      channelKind: inDm ? 'dm' : 'channel',
+      question: questionFromMessage(message.content, client.user.id),
+      audience: 'public',
+    });
+    questionId = outcome.questionId;
+    await message.reply(
+      outcome.kind === 'answer'
+        ? {
+            embeds: [renderDiscordAnswer(outcome.answer)],
+            components: outcome.answer.answered ? [voteRow(outcome.questionId)] : [],
+            allowedMentions: NO_MENTIONS,
+          }
+        : { content: outcome.message, allowedMentions: NO_MENTIONS },
+    );
   } catch (error) {
-    logger.error({ err: error }, 'discord message failed');
+    logger.error({ err: error, questionId }, 'discord message failed');
     await message.reply({ content: apologyText(questionId), allowedMentions: NO_MENTIONS }).catch((second: unknown) => {
       logger.error({ err: second }, 'discord error reply failed too');
     });

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { SayFn } from '@slack/bolt';
-import type { SlackDeps } from '../deps.js';
 import { apologyText } from '../../../src/replyText.js';
+import type { SlackDeps } from '../deps.js';
 import { renderSlackAnswer } from '../render.js';
 
 export interface IncomingQuestion {
@@ -17,20 +16,30 @@ export interface IncomingQuestion {
  * Answers a question from a mention or a DM. When anything fails, the asker gets a short error
  * with a reference instead of silence, and the error is logged with the same reference.
  */
-export async function answerMessage(question: IncomingQuestion, say: SayFn, deps: SlackDeps): Promise<void> {
-  const questionId = randomUUID().slice(0, 8);
-  const log = deps.logger.child({ questionId, channelKind: question.channelKind });
+export function answerMessage(question: IncomingQuestion, say: SayFn, deps: SlackDeps): Promise<void> {
+  return deps.assistant.track(answer(question, say, deps));
+}
+
+async function answer(question: IncomingQuestion, say: SayFn, deps: SlackDeps): Promise<void> {
   const thread = question.threadTs === undefined ? {} : { thread_ts: question.threadTs };
+  let questionId = 'unknown';
   try {
-    const answer = deps.engine.answer(question.text, { audience: 'internal' });
-    await say({ ...renderSlackAnswer(answer), ...thread, unfurl_links: false, unfurl_media: false });
-    log.info({ answered: answer.answered, reason: answer.decline?.reason, tookMs: answer.tookMs }, 'slack question answered');
+    const outcome = deps.assistant.ask({
+      platform: 'slack',
+      userId: question.user ?? 'unknown',
+      channelKind: question.channelKind,
+      question: question.text,
+      audience: 'internal',
+    });
+    questionId = outcome.questionId;
+    const reply = outcome.kind === 'answer' ? renderSlackAnswer(outcome.answer, outcome.questionId) : { text: outcome.message };
+    await say({ ...reply, ...thread, unfurl_links: false, unfurl_media: false });
   } catch (error) {
-    log.error({ err: error }, 'slack question failed');
+    deps.logger.error({ err: error, questionId, channelKind: question.channelKind }, 'slack question failed');
     try {
       await say({ text: apologyText(questionId), ...thread });
     } catch (second) {
-      log.error({ err: second }, 'slack error reply failed too');
+      deps.logger.error({ err: second, questionId }, 'slack error reply failed too');
     }
   }
 }

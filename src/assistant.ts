@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Answer, AnswerEngine, Audience, EngineStats, ReloadOptions, ReloadReport } from './core/index.js';
+import { readQuestionLog, type QuestionLog } from './insight/questionLog.js';
+import { summarize, type InsightReport } from './insight/stats.js';
+import type { RateLimiter } from './rateLimit.js';
+
+/** Who asks, and where: what the log and the rate limit need to know. */
+export interface AskRequest {
+  readonly platform: string;
+  readonly userId: string;
+  /** "channel", "dm", "command", "thread"...: where in the platform it was asked. */
+  readonly channelKind: string;
+  readonly question: string;
+  readonly audience: Audience;
+}
+
+export type AskOutcome =
+  | { readonly kind: 'answer'; readonly questionId: string; readonly answer: Answer }
+  | { readonly kind: 'rate-limited'; readonly questionId: string; readonly retryAfterSeconds: number; readonly message: string }
+  | { readonly kind: 'closing'; readonly questionId: string; readonly message: string };
+
+export interface AssistantOptions {
+  readonly engine: AnswerEngine;
+  readonly logger: Logger;
+  /** Where questions and votes are recorded; none when undefined. */
+  readonly log?: QuestionLog;
+  readonly limiter?: RateLimiter;
+}
+
+/**
+ * What every chat adapter talks to: the engine, plus what running it for real needs around each
+ * question. It enforces the per-user rate limit, records questions and votes in the question log,
+ * counts questions in flight, and refuses new ones once shutting down.
+ */
+export class Assistant {
+  readonly #engine: AnswerEngine;
+  readonly #logger: Logger;
+  readonly #log: QuestionLog | undefined;
+  readonly #limiter: RateLimiter | undefined;
+  #closing = false;
+  readonly #inFlight = new Set<Promise<unknown>>();
+  /** Records are written one after another, in the order questions were asked. */
+  #recording: Promise<void> = Promise.resolve();
+
+  constructor(options: AssistantOptions) {
+    this.#engine = options.engine;
+    this.#logger = options.logger.child({ module: 'assistant' });
+    this.#log = options.log;
+    this.#limiter = options.limiter;
+  }
+
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  ask(request: AskRequest): AskOutcome {
+    const questionId = randomUUID().slice(0, 8);
+    if (this.#closing) {
+      return { kind: 'closing', questionId, message: 'I am restarting for maintenance; please ask again in a minute.' };
+    }
+    const waitMs = this.#limiter?.take(`${request.platform}:${request.userId}`) ?? 0;
+    if (waitMs > 0) {
+      const retryAfterSeconds = Math.ceil(waitMs / 1000);
+      this.#logger.info({ questionId, platform: request.platform, retryAfterSeconds }, 'question rate-limited');
+      return {
+        kind: 'rate-limited',
+        questionId,
+        retryAfterSeconds,
+        message: `You're asking faster than I can keep up with. Please wait ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'} and ask again.`,
+      };
+    }
+    const answer = this.#engine.answer(request.question, { audience: request.audience });
+    this.#record(questionId, request, answer);
+    return { kind: 'answer', questionId, answer };
+  }
+
+  /** Records whether an answer helped. */
+  async vote(vote: { platform: string; userId: string; questionId: string; helpful: boolean }): Promise<void> {
+    this.#logger.info({ questionId: vote.questionId, helpful: vote.helpful, platform: vote.platform }, 'answer vote');
+    const log = this.#log;
+    if (!log) return;
+    const at = new Date().toISOString();
+    this.#recording = this.#recording
+      .then(() => log.hashUser(vote.platform, vote.userId))
+      .then((user) => log.append({ type: 'vote', at, questionId: vote.questionId, platform: vote.platform, user, helpful: vote.helpful }));
+    const written = this.#recording;
+    // The chain goes on whatever happens to this entry; the caller still hears of its failure.
+    this.#recording = written.catch((error: unknown) => this.#logger.error({ err: error }, 'vote log write failed'));
+    await written;
+  }
+
+  reload(options?: ReloadOptions): Promise<ReloadReport> {
+    return this.#engine.reload(options);
+  }
+
+  stats(): EngineStats {
+    return this.#engine.stats();
+  }
+
+  /** Questions, answers, topics and declines from the question log. */
+  async insight(since?: Date): Promise<InsightReport> {
+    await this.flush();
+    const entries = this.#log ? await readQuestionLog(this.#log.options.dir, this.#log.options.keepFiles) : [];
+    return summarize(entries, since);
+  }
+
+  /** Resolves when every question and vote so far is written to the log. */
+  async flush(): Promise<void> {
+    await this.#recording;
+    await this.#log?.flush();
+  }
+
+  /** Runs an adapter's handling of one event, counting it as in flight until it settles. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.#inFlight.add(work);
+    const done = (): void => {
+      this.#inFlight.delete(work);
+    };
+    work.then(done, done);
+    return work;
+  }
+
+  /**
+   * Stops taking questions and waits for those in flight, at most `timeoutMs`. Resolves with how
+   * many were still running when the wait ended (0 when all finished).
+   */
+  async close(timeoutMs: number): Promise<number> {
+    this.#closing = true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([Promise.allSettled([...this.#inFlight]), timeout]);
+    clearTimeout(timer);
+    await this.flush();
+    return this.#inFlight.size;
+  }
+
+  #record(questionId: string, request: AskRequest, answer: Answer): void {
+    this.#logger.info(
+      { questionId, platform: request.platform, channelKind: request.channelKind, answered: answer.answered, reason: answer.decline?.reason, tookMs: answer.tookMs },
+      'question answered',
+    );
+    const log = this.#log;
+    if (!log) return;
+    const top = answer.citations[0];
+    this.#recording = this.#recording
+      .then(() => log.hashUser(request.platform, request.userId))
+      .then((user) =>
+        log.append({
+          type: 'question',
+          at: new Date().toISOString(),
+          questionId,
+          platform: request.platform,
+          user,
+          channelKind: request.channelKind,
+          question: answer.question,
+          chars: answer.question.length,
+          answered: answer.answered,
+          ...(answer.decline ? { reason: answer.decline.reason } : {}),
+          ...(top ? { topArticle: { id: top.id, title: top.title } } : {}),
+          latencyMs: answer.tookMs,
+        }),
+      )
+      .catch((error: unknown) => this.#logger.error({ err: error, questionId }, 'question log write failed'));
+  }
+}

@@ -1,0 +1,151 @@
+import { appendFile, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Assistant } from '../src/assistant.js';
+import { createEngine, type KnowledgeEngine } from '../src/core/index.js';
+import { QuestionLog, readQuestionLog, type QuestionEntry } from '../src/insight/questionLog.js';
+import { parseDuration, renderInsight, summarize } from '../src/insight/stats.js';
+import { createLogger } from '../src/logger.js';
+import { RateLimiter } from '../src/rateLimit.js';
+import { SHIPPED_KNOWLEDGE } from './helpers/knowledgeDir.js';
+
+let dir: string;
+let engine: KnowledgeEngine;
+const logger = createLogger({ level: 'silent' });
+const log = (options: Partial<ConstructorParameters<typeof QuestionLog>[0]> = {}) =>
+  new QuestionLog({ dir, keepText: true, maxBytes: 1_000_000, keepFiles: 3, ...options });
+const ask = (assistant: Assistant, question: string, userId = 'U1') =>
+  assistant.ask({ platform: 'slack', userId, channelKind: 'channel', question, audience: 'internal' });
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'apo-insight-'));
+  engine ??= await createEngine({ knowledgeDir: SHIPPED_KNOWLEDGE });
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+describe('the question log', () => {
+  it('records each question with a hashed user, the answer, the top article and the latency', async () => {
+    const assistant = new Assistant({ engine, logger, log: log() });
+    const outcome = ask(assistant, 'kpc director name', 'U0SECRETID');
+    await assistant.flush();
+    const [entry] = (await readQuestionLog(dir)) as QuestionEntry[];
+    expect(entry).toMatchObject({
+      type: 'question',
+      questionId: outcome.questionId,
+      platform: 'slack',
+      channelKind: 'channel',
+      question: 'kpc director name',
+      answered: true,
+      topArticle: { id: '2018-smes-fourth-industrial-revolution' },
+      latencyMs: expect.any(Number),
+    });
+    expect(entry?.user).toMatch(/^[0-9a-f]{16}$/);
+    expect(await readFile(path.join(dir, 'questions.jsonl'), 'utf8')).not.toContain('U0SECRETID');
+  });
+
+  it('gives the same user the same pseudonym, and different users different ones', async () => {
+    const questionLog = log();
+    expect(await questionLog.hashUser('slack', 'U1')).toBe(await log().hashUser('slack', 'U1'));
+    expect(await questionLog.hashUser('slack', 'U1')).not.toBe(await questionLog.hashUser('slack', 'U2'));
+  });
+
+  it('leaves question texts out when the privacy switch is on', async () => {
+    const assistant = new Assistant({ engine, logger, log: log({ keepText: false }) });
+    ask(assistant, 'Tell me a joke');
+    await assistant.flush();
+    const text = await readFile(path.join(dir, 'questions.jsonl'), 'utf8');
+    expect(text).not.toContain('joke');
+    expect(JSON.parse(text)).toMatchObject({ answered: false, reason: 'no-match', chars: 14 });
+    expect(summarize(await readQuestionLog(dir)).declined).toEqual([{ example: '(question text not logged)', count: 1, reason: 'no-match' }]);
+  });
+
+  it('rotates by size and reads the rotated files too, oldest first', async () => {
+    const assistant = new Assistant({ engine, logger, log: log({ maxBytes: 600 }) });
+    for (let i = 0; i < 8; i++) ask(assistant, `kpc director name ${i}`);
+    await assistant.flush();
+    const files = (await readdir(dir)).filter((f) => f.startsWith('questions'));
+    expect(files.length).toBeGreaterThan(1);
+    expect(files.length).toBeLessThanOrEqual(4);
+    const entries = (await readQuestionLog(dir, 3)) as QuestionEntry[];
+    const kept = entries.map((e) => Number(e.question?.split(' ').at(-1)));
+    expect(kept).toEqual([...kept].sort((a, b) => a - b));
+    expect(kept.at(-1)).toBe(7);
+  });
+
+  it('skips a line torn by a crash mid-write and keeps everything before it', async () => {
+    const assistant = new Assistant({ engine, logger, log: log() });
+    ask(assistant, 'kpc director name');
+    await assistant.flush();
+    await appendFile(path.join(dir, 'questions.jsonl'), '{"type":"question","at":"2026-');
+    expect(await readQuestionLog(dir)).toHaveLength(1);
+  });
+});
+
+describe('summarize', () => {
+  it('counts questions and votes, ranks articles, and groups declined questions by their words', async () => {
+    const assistant = new Assistant({ engine, logger, log: log() });
+    const answered = ask(assistant, 'kpc director name');
+    ask(assistant, 'Who conducted the 2018 study mission?');
+    ask(assistant, 'How much does APO membership cost?');
+    ask(assistant, 'how much does the APO membership cost', 'U2');
+    ask(assistant, 'Tell me a joke');
+    await assistant.vote({ platform: 'slack', userId: 'U1', questionId: answered.questionId, helpful: true });
+    await assistant.vote({ platform: 'slack', userId: 'U2', questionId: answered.questionId, helpful: false });
+    await assistant.flush();
+
+    const report = summarize(await readQuestionLog(dir));
+
+    expect(report).toMatchObject({ questions: 5, answered: 2, byPlatform: { slack: 5 }, votes: { helpful: 1, notHelpful: 1 } });
+    expect(report.topArticles).toEqual([{ title: 'APO drives SMEs to adopt Fourth Industrial Revolution', count: 2 }]);
+    expect(report.declined).toEqual([
+      { example: 'How much does APO membership cost?', count: 2, reason: 'weak-match' },
+      { example: 'Tell me a joke', count: 1, reason: 'no-match' },
+    ]);
+    const text = renderInsight(report);
+    expect(text).toContain('Answered: 2 (40%) · declined: 3');
+    expect(text).toContain('2 × How much does APO membership cost?  [weak-match]');
+  });
+
+  it('keeps only entries since a date', () => {
+    const entry = (at: string): QuestionEntry => ({ type: 'question', at, questionId: at, platform: 'x', user: 'u', channelKind: 'c', chars: 1, answered: true, latencyMs: 1 });
+    const report = summarize([entry('2026-01-01T00:00:00Z'), entry('2026-03-01T00:00:00Z')], new Date('2026-02-01T00:00:00Z'));
+    expect(report.questions).toBe(1);
+  });
+
+  it('reads durations like 7d and 24h, and refuses others', () => {
+    expect(parseDuration('7d')).toBe(7 * 86_400_000);
+    expect(parseDuration('24h')).toBe(86_400_000);
+    expect(parseDuration('2w')).toBe(14 * 86_400_000);
+    expect(() => parseDuration('soon')).toThrow('"soon" is not a duration: use a number and m, h, d or w, like 7d or 24h');
+  });
+});
+
+describe('Assistant', () => {
+  it('limits each user to the configured questions a minute, with a friendly message', () => {
+    let now = 0;
+    const assistant = new Assistant({ engine, logger, limiter: new RateLimiter(2, 60_000, () => now) });
+    expect(ask(assistant, 'kpc director name').kind).toBe('answer');
+    expect(ask(assistant, 'kpc director name').kind).toBe('answer');
+    const third = ask(assistant, 'kpc director name');
+    expect(third).toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 60 });
+    expect(third.kind === 'rate-limited' && third.message).toBe("You're asking faster than I can keep up with. Please wait 60 seconds and ask again.");
+    expect(ask(assistant, 'kpc director name', 'someone else').kind).toBe('answer');
+    now = 60_001;
+    expect(ask(assistant, 'kpc director name').kind).toBe('answer');
+  });
+
+  it('on close, refuses new questions and waits for those in flight, up to the deadline', async () => {
+    const assistant = new Assistant({ engine, logger });
+    let finish: () => void = () => {};
+    void assistant.track(new Promise<void>((resolve) => (finish = resolve)));
+    const closing = assistant.close(5_000);
+    expect(ask(assistant, 'kpc director name')).toMatchObject({ kind: 'closing', message: expect.stringContaining('restarting') });
+    finish();
+    expect(await closing).toBe(0);
+
+    const stuck = new Assistant({ engine, logger });
+    void stuck.track(new Promise(() => {}));
+    expect(await stuck.close(50)).toBe(1);
+  });
+});
