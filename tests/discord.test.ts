@@ -31,7 +31,7 @@ let logs: string;
 async function startAdapter(engineForAdapter: AnswerEngine = engine): Promise<void> {
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-  const logger = createLogger({ level: 'debug', pretty: false, destination: stream });
+  const logger = createLogger({ level: 'trace', pretty: false, destination: stream });
   assistant = new Assistant({
     engine: engineForAdapter,
     logger,
@@ -284,6 +284,16 @@ describe('the Discord adapter', () => {
         expect(embed?.description).toContain('Added: `green-2019`');
         expect(engine.stats().snapshotVersion).toBe(1);
       });
+    });
+
+    it('never writes the bot token to the log, even at trace level', async () => {
+      ask('kpc director name');
+      await callback();
+      await discord.dropConnection(4000);
+      await discord.waitForGatewayOp(6);
+      expect(logs.length).toBeGreaterThan(0);
+      expect(logs).not.toContain(discord.fixture.token);
+      expect(logs).not.toContain(discord.fixture.token.split('.')[2]);
     });
 
     it('resumes after the gateway drops the connection, and keeps answering', async () => {

@@ -61,7 +61,7 @@ async function startAdapter(overrides: Partial<SlackConfig> = {}, options: { rat
   };
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-  const logger = createLogger({ level: 'debug', pretty: false, destination: stream });
+  const logger = createLogger({ level: 'trace', pretty: false, destination: stream });
   assistant = new Assistant({
     engine,
     logger,
@@ -333,6 +333,17 @@ describe('the Slack adapter', () => {
     await api.waitForCall('chat.postMessage');
     const second = await api.waitForCall('chat.postMessage');
     expect(second.body.text).toMatch(/^You're asking faster than I can keep up with\. Please wait \d+ seconds? and ask again\.$/);
+  });
+
+  it('never writes the bot token or the signing secret to the log, even at trace level', async () => {
+    await startAdapter();
+    await postSignedEvent(appUrl, buildAppMentionEvent({ text: 'kpc director name' }), { signingSecret });
+    await postSignedEvent(appUrl, buildAppMentionEvent({ text: 'kpc' }), { signingSecret: 'wrong' });
+    await api.waitForCall('chat.postMessage');
+    await settle();
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs).not.toContain(api.botToken);
+    expect(logs).not.toContain(signingSecret);
   });
 
   describe('request checks', () => {

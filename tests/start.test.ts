@@ -4,7 +4,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { article, makeKnowledgeDir } from './helpers/knowledgeDir.js';
 import { FIXTURE_IDS, startDiscordStandIn, stringOption, type DiscordStandIn } from './support/discord/standIn.js';
 import { buildAppMentionEvent, DEFAULT_SIGNING_SECRET, postSignedEvent, startSlackWebApi, type SlackWebApiStandIn } from './support/slack/index.js';
 
@@ -12,11 +16,16 @@ const BIN = fileURLToPath(new URL('../bin/apo-bot.js', import.meta.url));
 
 let child: ChildProcess | undefined;
 let api: SlackWebApiStandIn | undefined;
+let dataDir: string;
+beforeEach(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'apo-data-'));
+});
 afterEach(async () => {
   child?.kill('SIGKILL');
   await api?.close();
   child = undefined;
   api = undefined;
+  await rm(dataDir, { recursive: true, force: true });
 });
 
 /** Starts the bot and resolves with its parsed log lines once one matches. */
@@ -53,21 +62,61 @@ describe('apo-bot start with Slack configured', () => {
         SLACK_API_URL: api.url,
         PORT: '0',
         HOST: '127.0.0.1',
+        HEALTH_PORT: '0',
+        HEALTH_HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
       },
-      (line) => line.msg === 'slack adapter listening',
+      (line) => line.msg === 'apo-bot running',
     );
-    const listening = await bot.ready;
-    const { port } = listening.address as { port: number };
+    await bot.ready;
+    const { port } = bot.lines.find((line) => line.msg === 'slack adapter listening')?.address as { port: number };
     const base = `http://127.0.0.1:${port}`;
+    const healthPort = bot.lines.find((line) => line.msg === 'health endpoint listening')?.port as number;
 
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', articles: 2, adapters: ['slack'], shuttingDown: false });
+    expect((await fetch(`http://127.0.0.1:${healthPort}/healthz`)).status).toBe(200);
     await postSignedEvent(base, buildAppMentionEvent({ text: 'kpc director name' }), { signingSecret: DEFAULT_SIGNING_SECRET });
     expect(String((await api.waitForCall('chat.postMessage')).body.text)).toContain('Taiho Kang');
 
     bot.proc.kill('SIGTERM');
     expect(await bot.exited).toBe(0);
+    expect(bot.lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
     expect(bot.stderr()).not.toContain(api.botToken);
     expect(bot.stderr()).not.toContain(DEFAULT_SIGNING_SECRET);
+    // The question went to the question log in DATA_DIR.
+    expect(await readFile(path.join(dataDir, 'questions.jsonl'), 'utf8')).toContain('"question":"kpc director name"');
+  });
+
+  it('reloads by itself when KNOWLEDGE_WATCH is on and a file changes', async () => {
+    api = await startSlackWebApi();
+    const folder = await makeKnowledgeDir();
+    try {
+      const bot = startBot(
+        {
+          SLACK_BOT_TOKEN: api.botToken,
+          SLACK_SIGNING_SECRET: DEFAULT_SIGNING_SECRET,
+          SLACK_API_URL: api.url,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          HEALTH_PORT: '0',
+          HEALTH_HOST: '127.0.0.1',
+          DATA_DIR: dataDir,
+          KNOWLEDGE_DIR: folder.dir,
+          KNOWLEDGE_WATCH: 'true',
+        },
+        (line) => line.msg === 'knowledge changed on disk: reloaded',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await folder.write('green.md', article({ id: 'green-2019', date: '2019-05-10' }, 'The APO ran a green productivity course in Fiji.'));
+      expect(await bot.ready).toMatchObject({ applied: true, added: ['green-2019'] });
+      bot.proc.kill('SIGTERM');
+      expect(await bot.exited).toBe(0);
+    } finally {
+      await folder.cleanup();
+    }
   });
 
   it('refuses to start with a clear message per bad value', async () => {
@@ -100,7 +149,7 @@ describe('apo-bot with Discord configured', () => {
 
   it('starts, registers its commands, answers /ask, and exits 0 on SIGTERM', async () => {
     discord = await startDiscordStandIn({ heartbeatIntervalMs: 250 });
-    const bot = startBot(discordEnv(discord), (line) => line.msg === 'discord adapter ready');
+    const bot = startBot({ ...discordEnv(discord), HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1', DATA_DIR: dataDir }, (line) => line.msg === 'discord adapter ready');
     await bot.ready;
     const put = await discord.waitForRequest('PUT', '/applications/:app/guilds/:guild/commands');
     expect((put.body as { name: string }[]).map((c) => c.name)).toEqual(['ask', 'help', 'reload', 'stats']);
