@@ -91,6 +91,8 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await adapter?.stop();
+  // Let the question log finish writing before its folder goes.
+  await assistant?.close(2_000);
   await discord.close();
   await folder.cleanup();
   await rm(dataDir, { recursive: true, force: true });

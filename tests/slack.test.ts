@@ -85,6 +85,8 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await adapter?.stop();
+  // Let the question log finish writing before its folder goes.
+  await assistant?.close(2_000);
   await api.close();
   await folder.cleanup();
   await rm(dataDir, { recursive: true, force: true });
