@@ -98,7 +98,11 @@ async function main(): Promise<void> {
   let reloadErrors = 0;
   let present = false;
   const extra = path.join(knowledgeDir, 'load-extra.md');
+  let reloading = false;
   const reloader = setInterval(() => {
+    // A reload still reading the folder would see the file half written: skip this tick instead.
+    if (reloading) return;
+    reloading = true;
     present = !present;
     const change = present
       ? writeFile(extra, '---\nid: load-extra\ntitle: Load test article\ndate: 2020-01-01\nsource: Bench\naudience: public\n---\nThe load test article mentions productivity.\n')
@@ -111,6 +115,9 @@ async function main(): Promise<void> {
       })
       .catch(() => {
         reloadErrors += 1;
+      })
+      .finally(() => {
+        reloading = false;
       });
   }, reloadEveryMs);
 

@@ -215,6 +215,12 @@ describe('answer', () => {
       expect(hits.map((h) => h.score)).toEqual([...hits.map((h) => h.score)].sort((a, b) => b - a));
     });
 
+    it('ranks whole articles by their best passage', () => {
+      const hits = engine.searchArticles('Who inaugurated the OSM?', { limit: 5 });
+      expect(hits.map((h) => h.id)).toEqual(['2018-smes-fourth-industrial-revolution', '2017-rok-sme-innovation']);
+      expect(hits[0]).toMatchObject({ paragraph: engine.search('Who inaugurated the OSM?', { limit: 1 })[0]?.paragraph });
+    });
+
     it('finds nothing for a question without content words', () => {
       expect(engine.search('what is it?')).toEqual([]);
     });

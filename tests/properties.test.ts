@@ -60,7 +60,7 @@ describe('any question', () => {
       }),
       { numRuns: 400 },
     );
-  });
+  }, 60_000);
 
   it('renders for Slack with user text escaped and within Slack limits', () => {
     fc.assert(
@@ -76,7 +76,7 @@ describe('any question', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 
   it('renders for Discord within embed limits', () => {
     fc.assert(
@@ -91,7 +91,7 @@ describe('any question', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 });
 
 describe('any knowledge file', () => {
@@ -132,5 +132,5 @@ describe('any knowledge file', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 60_000);
 });

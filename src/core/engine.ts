@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_MAX_FILE_BYTES, loadKnowledge } from './knowledge/loadKnowledge.js';
 import type { LoadedKnowledge } from './knowledge/loadKnowledge.js';
-import { answerQuestion, rankPassages } from './search/answer.js';
+import { answerQuestion, rankArticles, rankPassages } from './search/answer.js';
 import { buildSnapshot, type Snapshot } from './search/snapshot.js';
 import { splitParagraphs } from './text/passages.js';
 import type {
@@ -113,6 +113,18 @@ export class KnowledgeEngine implements AnswerEngine {
    */
   search(question: string, options: AnswerOptions & { limit?: number } = {}): SearchHit[] {
     return rankPassages(this.#snapshot, question, options.audience ?? 'internal', options.limit ?? 10).map(({ passage, score }) => ({
+      id: passage.article.id,
+      paragraph: passage.paragraph,
+      score,
+    }));
+  }
+
+  /**
+   * The articles that match a question, best first, each scored by its best passage (MaxP): the
+   * engine's retrieval at the level of whole articles, for benchmarks and tools.
+   */
+  searchArticles(question: string, options: AnswerOptions & { limit?: number } = {}): SearchHit[] {
+    return rankArticles(this.#snapshot, question, options.audience ?? 'internal', options.limit ?? 10).map(({ passage, score }) => ({
       id: passage.article.id,
       paragraph: passage.paragraph,
       score,

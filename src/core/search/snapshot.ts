@@ -94,7 +94,8 @@ export function buildSnapshot(
       index.add({
         id: passage.index,
         title: titleTerms.join(' '),
-        text: textTerms.join(' '),
+        // The title's words count as words of the text too ("flat"), and a little more in the title field.
+        text: [...titleTerms, ...textTerms].join(' '),
         tags: tagTerms.join(' '),
         concepts: concepts.join(' '),
         audience: article.audience,
