@@ -18,7 +18,7 @@ import { QuestionLog } from '../src/insight/questionLog.js';
 import { createLogger } from '../src/logger.js';
 import { projectRoot } from '../src/paths.js';
 import { RateLimiter } from '../src/rateLimit.js';
-import { buildAppMentionEvent, DEFAULT_SIGNING_SECRET, postSignedEvent, startSlackWebApi } from '../tests/support/slack/index.js';
+import { buildAppMentionEvent, DEFAULT_SIGNING_SECRET, postSignedEvent, slackConfigFor, startSlackWebApi } from '../tests/support/slack/index.js';
 import { DEFAULT_RESPONDERS } from '../tests/support/slack/webApiMethods.js';
 
 const QUESTIONS = [
@@ -77,18 +77,7 @@ async function main(): Promise<void> {
   const adapter = createSlackAdapter({
     assistant,
     logger,
-    config: {
-      mode: 'http',
-      botToken: api.botToken,
-      appToken: undefined,
-      signingSecret: DEFAULT_SIGNING_SECRET,
-      port: 0,
-      host: '127.0.0.1',
-      apiUrl: api.url,
-      adminUserIds: new Set(),
-      channels: undefined,
-      privateReplies: false,
-    },
+    config: slackConfigFor(api),
   });
   await adapter.start();
   const appUrl = `http://127.0.0.1:${adapter.address()?.port}`;

@@ -4,7 +4,7 @@ import { Assistant } from '../src/assistant.js';
 import { createEngine } from '../src/core/index.js';
 import { createLogger } from '../src/logger.js';
 import { SHIPPED_KNOWLEDGE } from './helpers/knowledgeDir.js';
-import { buildAppMentionEvent, SLACK_TEST_IDS, startSlackWebApi, type SlackWebApiStandIn } from './support/slack/index.js';
+import { buildAppMentionEvent, SLACK_TEST_IDS, slackConfigFor, startSlackWebApi, type SlackWebApiStandIn } from './support/slack/index.js';
 import { startSocketModeServer, type SocketModeStandIn } from './support/slack/socketModeStandIn.js';
 
 let api: SlackWebApiStandIn;
@@ -25,18 +25,7 @@ it('runs in Socket Mode: connects with the app token and answers a mention that 
   adapter = createSlackAdapter({
     assistant: new Assistant({ engine, logger }),
     logger,
-    config: {
-      mode: 'socket',
-      botToken: api.botToken,
-      appToken: 'xapp-test-token',
-      signingSecret: undefined,
-      port: 0,
-      host: '127.0.0.1',
-      apiUrl: api.url,
-      adminUserIds: new Set(),
-      channels: undefined,
-      privateReplies: false,
-    },
+    config: slackConfigFor(api, { mode: 'socket', appToken: 'xapp-test-token', signingSecret: undefined }),
   });
 
   await adapter.start();

@@ -27,6 +27,7 @@ import {
   postSignedEvent,
   postSignedSlashCommand,
   SLACK_TEST_IDS,
+  slackConfigFor,
   startSlackWebApi,
   type RecordedCall,
   type SlackWebApiStandIn,
@@ -46,19 +47,7 @@ let appUrl: string;
 let logs: string;
 
 async function startAdapter(overrides: Partial<SlackConfig> = {}, options: { ratePerMinute?: number } = {}): Promise<void> {
-  const config: SlackConfig = {
-    mode: 'http',
-    botToken: api.botToken,
-    appToken: undefined,
-    signingSecret,
-    port: 0,
-    host: '127.0.0.1',
-    apiUrl: api.url,
-    adminUserIds: new Set([ADMIN]),
-    channels: undefined,
-    privateReplies: false,
-    ...overrides,
-  };
+  const config = slackConfigFor(api, { adminUserIds: new Set([ADMIN]), ...overrides });
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => (logs += chunk.toString()));
   const logger = createLogger({ level: 'trace', pretty: false, destination: stream });

@@ -28,6 +28,18 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+/** The environment that runs the Slack adapter in HTTP mode against the stand-in, all on 127.0.0.1. */
+const slackEnv = (stand: SlackWebApiStandIn): Record<string, string> => ({
+  SLACK_BOT_TOKEN: stand.botToken,
+  SLACK_SIGNING_SECRET: DEFAULT_SIGNING_SECRET,
+  SLACK_API_URL: stand.url,
+  PORT: '0',
+  HOST: '127.0.0.1',
+  HEALTH_PORT: '0',
+  HEALTH_HOST: '127.0.0.1',
+  DATA_DIR: dataDir,
+});
+
 /** Starts the bot and resolves with its parsed log lines once one matches. */
 function startBot(env: Record<string, string>, until: (line: Record<string, unknown>) => boolean) {
   const proc = spawn(process.execPath, [BIN, 'start'], {
@@ -56,16 +68,7 @@ describe('apo-bot start with Slack configured', () => {
   it('serves Slack in HTTP mode, answers, and exits 0 on SIGTERM without logging secrets', async () => {
     api = await startSlackWebApi();
     const bot = startBot(
-      {
-        SLACK_BOT_TOKEN: api.botToken,
-        SLACK_SIGNING_SECRET: DEFAULT_SIGNING_SECRET,
-        SLACK_API_URL: api.url,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        HEALTH_PORT: '0',
-        HEALTH_HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-      },
+      slackEnv(api),
       (line) => line.msg === 'apo-bot running',
     );
     await bot.ready;
@@ -95,18 +98,7 @@ describe('apo-bot start with Slack configured', () => {
     const folder = await makeKnowledgeDir();
     try {
       const bot = startBot(
-        {
-          SLACK_BOT_TOKEN: api.botToken,
-          SLACK_SIGNING_SECRET: DEFAULT_SIGNING_SECRET,
-          SLACK_API_URL: api.url,
-          PORT: '0',
-          HOST: '127.0.0.1',
-          HEALTH_PORT: '0',
-          HEALTH_HOST: '127.0.0.1',
-          DATA_DIR: dataDir,
-          KNOWLEDGE_DIR: folder.dir,
-          KNOWLEDGE_WATCH: 'true',
-        },
+        { ...slackEnv(api), KNOWLEDGE_DIR: folder.dir, KNOWLEDGE_WATCH: 'true' },
         (line) => line.msg === 'knowledge changed on disk: reloaded',
       );
       await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { LogLevel, type App, type AppOptions } from '@slack/bolt';
+import type { SlackConfig } from '../../../adapters/slack/config.js';
+import { DEFAULT_SIGNING_SECRET } from './ids.js';
 import type { SlackWebApiStandIn } from './webApiStandIn.js';
 
 /**
@@ -30,4 +32,24 @@ export async function startAppOnLoopback(app: App): Promise<string> {
   const server = await app.start({ port: 0, host: '127.0.0.1' });
   const { port } = server.address() as AddressInfo;
   return `http://127.0.0.1:${port}`;
+}
+
+/**
+ * The adapter's settings for a test or benchmark against the stand-in: HTTP mode on 127.0.0.1
+ * with an OS-chosen port, the stand-in as Web API, nobody admin, replies public.
+ */
+export function slackConfigFor(api: SlackWebApiStandIn, overrides: Partial<SlackConfig> = {}): SlackConfig {
+  return {
+    mode: 'http',
+    botToken: api.botToken,
+    appToken: undefined,
+    signingSecret: DEFAULT_SIGNING_SECRET,
+    port: 0,
+    host: '127.0.0.1',
+    apiUrl: api.url,
+    adminUserIds: new Set(),
+    channels: undefined,
+    privateReplies: false,
+    ...overrides,
+  };
 }
