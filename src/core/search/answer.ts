@@ -243,7 +243,9 @@ function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: Sea
     return { sentence, features, matches: analyzed.units.map((unit) => unitMatch(unit, features)) };
   });
   const candidate = { passage, searchScore: result.score, sentences, matches, coverage: coverage(analyzed.units, matches) };
-  const bestSentence = sentences.reduce((a, b) => (sentenceScore(analyzed, b, candidate, 1) > sentenceScore(analyzed, a, candidate, 1) ? b : a));
+  // Each sentence scored once (a pairwise reduce would score every sentence twice).
+  const scores = sentences.map((read) => sentenceScore(analyzed, read, candidate, 1));
+  const bestSentence = sentences[scores.indexOf(Math.max(...scores))] as ReadSentence;
   return { ...candidate, bestSentence };
 }
 

@@ -70,6 +70,8 @@ export function unitMatch(unit: QueryUnit, features: TextFeatures): number {
   switch (unit.kind) {
     case 'term': {
       if (features.terms.has(unit.term)) return 1;
+      // As in retrieval, a word the knowledge uses is only ever matched as it is.
+      if (unit.known) return 0;
       let best = 0;
       for (const term of features.terms) best = Math.max(best, termMatch(unit.term, term));
       return best;
@@ -89,7 +91,7 @@ export function unitMatch(unit: QueryUnit, features: TextFeatures): number {
 export function tokenMatchesUnit(unit: QueryUnit, token: Token): boolean {
   switch (unit.kind) {
     case 'term':
-      return !token.stop && termMatch(unit.term, token.term) > 0;
+      return !token.stop && (unit.known ? token.term === unit.term : termMatch(unit.term, token.term) > 0);
     case 'concept':
       return !token.stop && unit.terms.includes(token.term);
     case 'period':

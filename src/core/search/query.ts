@@ -15,6 +15,8 @@ export type QueryUnit =
       readonly term: string;
       readonly words: readonly string[];
       readonly isName: boolean;
+      /** The knowledge uses this word: it is matched as it is, never as a typo or a word's beginning. */
+      readonly known: boolean;
       /** The word right after "which" or "what": it names the kind of thing asked for. */
       readonly focus: boolean;
       readonly weight: number;
@@ -103,7 +105,7 @@ export function analyzeQuestion(snapshot: Snapshot, question: string): AnalyzedQ
     // A word no article uses may be the heart of the question ("membership") or just its phrasing
     // ("held"): it weighs less than the rarest word the articles do use, but still a lot.
     const weight = known ? idf(token.term) : UNKNOWN_WORD_SHARE * idf(token.term);
-    units.push({ kind: 'term', term: token.term, words: [token.surface], isName: looksLikeName(token, i), focus: isFocus(tokens, i), weight });
+    units.push({ kind: 'term', term: token.term, words: [token.surface], isName: looksLikeName(token, i), known, focus: isFocus(tokens, i), weight });
   });
 
   const searchTerms = [...new Set(tokens.filter(isContent).map((t) => t.term))];

@@ -31,6 +31,19 @@ export function lowerWord(word: string): string {
   return word.toLowerCase().normalize('NFKD').replace(DIACRITICS, '').replace(POSSESSIVE, '').replace('’', "'");
 }
 
+const lowerCache = new Map<string, string>();
+
+/** `lowerWord`, remembered: the same words come back in every passage and question. */
+function cachedLower(surface: string): string {
+  let lower = lowerCache.get(surface);
+  if (lower === undefined) {
+    lower = lowerWord(surface);
+    if (lowerCache.size >= TERM_CACHE_LIMIT) lowerCache.clear();
+    lowerCache.set(surface, lower);
+  }
+  return lower;
+}
+
 /** The index term for a lowercased word: American spelling, then the Porter stem. */
 export function termOf(lower: string): string {
   let term = termCache.get(lower);
@@ -49,7 +62,7 @@ export function tokenize(text: string): Token[] {
   for (const match of text.matchAll(WORD)) {
     const surface = match[0];
     const start = match.index;
-    const lower = lowerWord(surface);
+    const lower = cachedLower(surface);
     if (lower.length === 0) continue;
     tokens.push({
       surface,

@@ -32,7 +32,8 @@ export function splitSentences(text: string): Sentence[] {
   for (const match of text.matchAll(CANDIDATE)) {
     const end = match.index + match[0].length - (match[2] as string).length;
     const next = text.slice(match.index + match[0].length, match.index + match[0].length + 1);
-    if (endsSentence(text.slice(0, match.index), match[1] as string, next)) cuts.add(end);
+    // The word before the punctuation is all that matters: look back a little, not to the start.
+    if (endsSentence(text.slice(Math.max(0, match.index - 40), match.index), match[1] as string, next)) cuts.add(end);
   }
   for (const match of text.matchAll(LIST_ITEM)) cuts.add(match.index);
 
