@@ -203,7 +203,11 @@ describe('answer', () => {
     });
 
     it('does not count an internal article as covering a year for the public', () => {
-      expect(mixed.answer('What happened in 2019?', { audience: 'public' }).decline?.reason).toBe('period-not-covered');
+      const reply = mixed.answer('What happened in 2019?', { audience: 'public' });
+      expect(reply.decline?.reason).toBe('period-not-covered');
+      // The nearest articles in time leave the internal one out, though it is dated 2019.
+      expect(reply.decline?.nearest.map((ref) => ref.date)).toEqual(['2018-09-25', '2017-06-20']);
+      expect(mixed.answer('What happened in 2019?', { audience: 'internal' }).decline?.reason).not.toBe('period-not-covered');
     });
   });
 

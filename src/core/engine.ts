@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { DEFAULT_MAX_FILE_BYTES, loadKnowledge } from './knowledge/loadKnowledge.js';
 import type { LoadedKnowledge } from './knowledge/loadKnowledge.js';
 import { answerQuestion, rankArticles, rankPassages } from './search/answer.js';
-import { buildSnapshot, type Snapshot } from './search/snapshot.js';
+import { buildSnapshot, buildSnapshotInSlices, type Snapshot } from './search/snapshot.js';
 import { splitParagraphs } from './text/passages.js';
 import type {
   Answer,
@@ -168,7 +168,8 @@ export class KnowledgeEngine implements AnswerEngine {
       return report;
     }
 
-    const next = buildSnapshot(knowledge, { version: before.version + 1, knowledgeDir: this.#settings.knowledgeDir });
+    // Built in slices: questions asked meanwhile are answered from the current snapshot.
+    const next = await buildSnapshotInSlices(knowledge, { version: before.version + 1, knowledgeDir: this.#settings.knowledgeDir });
     this.#snapshot = next;
     const report: ReloadReport = {
       applied: true,

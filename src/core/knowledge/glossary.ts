@@ -94,13 +94,26 @@ export type TermEquality = (phraseTerm: string, textTerm: string) => boolean;
 
 const sameTerm: TermEquality = (a, b) => a === b;
 
+const phrasesLongestFirst = new WeakMap<Glossary, readonly GlossaryPhrase[]>();
+
+/** Every phrase of a glossary, longest first: listed once per glossary, not once per question. */
+function longestFirst(glossary: Glossary): readonly GlossaryPhrase[] {
+  let phrases = phrasesLongestFirst.get(glossary);
+  if (phrases === undefined) {
+    phrases = [...glossary.phrasesByFirstTerm.values()].flat().sort((a, b) => b.terms.length - a.terms.length);
+    phrasesLongestFirst.set(glossary, phrases);
+  }
+  return phrases;
+}
+
 /**
  * Finds glossary phrases in a token list, longest first and without overlaps, so "Korea
  * Productivity Center" counts as KPC and not also as Korea. With a looser `equal` (typos allowed,
  * for questions), every phrase is tried at every word, not only those with the same first word.
  */
 export function findConcepts(glossary: Glossary, tokens: readonly Token[], equal: TermEquality = sameTerm): ConceptMatch[] {
-  const all = equal === sameTerm ? undefined : [...glossary.phrasesByFirstTerm.values()].flat().sort((a, b) => b.terms.length - a.terms.length);
+  if (glossary.groups.length === 0) return [];
+  const all = equal === sameTerm ? undefined : longestFirst(glossary);
   const matches: ConceptMatch[] = [];
   let i = 0;
   while (i < tokens.length) {

@@ -1,4 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import path from 'node:path';
 import type { Article, KnowledgeProblem } from '../types.js';
 import { parseArticle } from './article.js';
@@ -22,6 +24,10 @@ export interface LoadedKnowledge {
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 const GLOSSARY_FILES = new Set(['glossary.yml', 'glossary.yaml']);
 const IGNORED_NAMES = new Set(['readme.md']);
+/** Files read at once. */
+const READ_CONCURRENCY = 32;
+/** Parsing runs this long at most before it lets other work (questions) run. */
+const PARSE_SLICE_MS = 10;
 
 /**
  * Reads every article (`*.md`) and the glossary (`glossary.yml`) of a knowledge folder and its
@@ -45,19 +51,30 @@ export async function loadKnowledge(dir: string, options: LoadOptions = {}): Pro
   const fileById = new Map<string, string>();
   let glossary = EMPTY_GLOSSARY;
 
-  for (const file of files) {
+  const knowledgeFiles = files.filter((file) => {
     const name = path.basename(file).toLowerCase();
-    const isGlossary = GLOSSARY_FILES.has(name) && !file.includes(path.sep);
-    if (!isGlossary && (!name.endsWith('.md') || IGNORED_NAMES.has(name))) {
-      if (!IGNORED_NAMES.has(name)) {
-        warnings.push({ file, message: 'not read: only .md articles and glossary.yml are knowledge files' });
-      }
-      continue;
+    if (isGlossaryFile(file) || (name.endsWith('.md') && !IGNORED_NAMES.has(name))) return true;
+    if (!IGNORED_NAMES.has(name)) warnings.push({ file, message: 'not read: only .md articles and glossary.yml are knowledge files' });
+    return false;
+  });
+  // Read several at a time: one after another, thousands of files take a turn of the event loop
+  // each, and while the bot answers questions each turn is long.
+  const texts = await mapConcurrently(knowledgeFiles, READ_CONCURRENCY, async (file) => {
+    const problems: KnowledgeProblem[] = [];
+    return { text: await readText(dir, file, maxFileBytes, problems), problems };
+  });
+
+  let sliceStart = performance.now();
+  for (const [i, file] of knowledgeFiles.entries()) {
+    if (performance.now() - sliceStart >= PARSE_SLICE_MS) {
+      await nextTurn();
+      sliceStart = performance.now();
     }
-    const text = await readText(dir, file, maxFileBytes, errors);
+    const { text, problems } = texts[i] as (typeof texts)[number];
+    errors.push(...problems);
     if (text === undefined) continue;
 
-    if (isGlossary) {
+    if (isGlossaryFile(file)) {
       const parsed = parseGlossary(file, text);
       errors.push(...parsed.problems);
       glossary = parsed.glossary;
@@ -77,6 +94,25 @@ export async function loadKnowledge(dir: string, options: LoadOptions = {}): Pro
     articles.push(parsed.article);
   }
   return { articles, glossary, errors, warnings };
+}
+
+/** The glossary is `glossary.yml` (or `.yaml`) at the top of the folder. */
+function isGlossaryFile(file: string): boolean {
+  return GLOSSARY_FILES.has(path.basename(file).toLowerCase()) && !file.includes(path.sep);
+}
+
+/** `items.map(work)` with at most `limit` pieces of work under way at once; results in item order. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const at = next++;
+      results[at] = await work(items[at] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** Relative paths of the files under `dir`, sorted, leaving out hidden files and folders. */

@@ -1,8 +1,9 @@
 import type { SearchResult } from 'minisearch';
 import { declineHeadline } from '../declines.js';
-import { splitSentences, type Sentence } from '../text/sentences.js';
+import type { Sentence } from '../text/sentences.js';
 import type {
   Answer,
+  Article,
   ArticleRef,
   Audience,
   Citation,
@@ -10,7 +11,8 @@ import type {
   DeclineReason,
   Highlight,
 } from '../types.js';
-import { allowsPrefix, indexEdits, termMatch, FUZZY_WEIGHT, PREFIX_WEIGHT, textFeatures, tokenMatchesUnit, unitMatch, type TextFeatures } from './match.js';
+import { allowsPrefix, indexEdits, termMatch, FUZZY_WEIGHT, PREFIX_WEIGHT, tokenMatchesUnit, unitMatch, type TextFeatures } from './match.js';
+import { readPassageText } from './passageReading.js';
 import { distanceInDays, wantedKeys, type Period } from './periods.js';
 import { analyzeQuestion, type AnalyzedQuestion, type AnswerKind, type QueryUnit } from './query.js';
 import { buildSnippet, mergeHighlights } from './snippet.js';
@@ -60,9 +62,10 @@ export function answerQuestion(
   const analyzed = analyzeQuestion(snapshot, question);
   if (analyzed.units.length === 0) return decline('no-match');
 
-  const uncovered = analyzed.periods.find((period) => !periodCovered(snapshot, period, visible));
+  const covered = snapshot.coveredPeriods[audience];
+  const uncovered = analyzed.periods.find((period) => !wantedKeys(period).some((key) => covered.has(key)));
   if (uncovered) {
-    return decline('period-not-covered', { period: uncovered.text, nearest: nearestInTime(snapshot, uncovered, visible) });
+    return decline('period-not-covered', { period: uncovered.text, nearest: nearestInTime(snapshot, uncovered, audience) });
   }
 
   const results = search(snapshot, analyzed, visible);
@@ -81,7 +84,8 @@ export function answerQuestion(
     return decline('weak-match', { unmatchedTerms: unmatchedWords, nearest });
   }
 
-  const candidates = results.slice(0, CANDIDATE_PASSAGES).map((result) => readPassage(snapshot, analyzed, result));
+  const topScore = results[0]?.score ?? 1;
+  const candidates = results.slice(0, CANDIDATE_PASSAGES).map((result) => readPassage(snapshot, analyzed, result, topScore));
   const best = pickSentence(analyzed, candidates);
   if (!best || best.passage.coverage < MIN_PASSAGE_COVERAGE || best.coverage < MIN_SENTENCE_COVERAGE) {
     return decline('weak-match', { unmatchedTerms: unmatchedWords, nearest });
@@ -89,7 +93,7 @@ export function answerQuestion(
 
   const cited = [best.passage, ...candidates.filter((c) => c !== best.passage && c.coverage >= MIN_PASSAGE_COVERAGE / 2)];
   const citations = cited.slice(0, MAX_CITATIONS).map((candidate) =>
-    citationOf(candidate, candidate === best.passage ? best.sentence : candidate.bestSentence, analyzed),
+    citationOf(candidate, candidate.bestSentence.sentence, analyzed),
   );
   const first = citations[0] as Citation;
   return {
@@ -183,15 +187,6 @@ function periodBoosts(snapshot: Snapshot, periods: readonly Period[]): ((p: Pass
   };
 }
 
-function periodCovered(snapshot: Snapshot, period: Period, visible: (p: Passage) => boolean): boolean {
-  const keys = wantedKeys(period);
-  return snapshot.passages.some((passage) => {
-    if (!visible(passage)) return false;
-    const periodsOf = snapshot.periods.get(passage.article.id);
-    return keys.some((key) => periodsOf?.dated.has(key) || periodsOf?.mentioned.has(key));
-  });
-}
-
 /**
  * Units no visible passage matched at all: the words of the question that found nothing. The
  * index is asked loosely (see `indexEdits`), so its matches are checked again with `termMatch`.
@@ -219,6 +214,8 @@ interface ReadSentence {
   readonly features: TextFeatures;
   /** Per unit, how well this sentence matches it. */
   readonly matches: readonly number[];
+  /** How well it answers the question (`sentenceScore`). */
+  readonly score: number;
 }
 
 interface Candidate {
@@ -232,21 +229,23 @@ interface Candidate {
   readonly bestSentence: ReadSentence;
 }
 
-function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: SearchResult): Candidate {
+function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: SearchResult, topScore: number): Candidate {
   const passage = snapshot.passages[result.id] as Passage;
-  const periodsOf = snapshot.periods.get(passage.article.id);
-  const articlePeriods = periodsOf ? [...periodsOf.dated, ...periodsOf.mentioned] : [];
-  const passageFeatures = textFeatures(`${passage.article.title}\n${passage.text}`, snapshot.glossary, articlePeriods);
-  const matches = analyzed.units.map((unit) => unitMatch(unit, passageFeatures));
-  const sentences = splitSentences(passage.text).map((sentence) => {
-    const features = textFeatures(sentence.text, snapshot.glossary);
-    return { sentence, features, matches: analyzed.units.map((unit) => unitMatch(unit, features)) };
+  const reading = snapshot.readings.get(passage.index, () => {
+    const periodsOf = snapshot.periods.get(passage.article.id);
+    const articlePeriods = periodsOf ? [...periodsOf.dated, ...periodsOf.mentioned] : [];
+    return readPassageText(passage.article.title, passage.text, snapshot.glossary, articlePeriods);
   });
-  const candidate = { passage, searchScore: result.score, sentences, matches, coverage: coverage(analyzed.units, matches) };
-  // Each sentence scored once (a pairwise reduce would score every sentence twice).
-  const scores = sentences.map((read) => sentenceScore(analyzed, read, candidate, 1));
-  const bestSentence = sentences[scores.indexOf(Math.max(...scores))] as ReadSentence;
-  return { ...candidate, bestSentence };
+  const matches = analyzed.units.map((unit) => unitMatch(unit, reading.whole));
+  const context = { matches, searchScore: result.score, topScore };
+  // Each sentence is scored once, here.
+  const sentences = reading.sentences.map(({ sentence, features }): ReadSentence => {
+    const sentenceMatches = analyzed.units.map((unit) => unitMatch(unit, features));
+    return { sentence, features, matches: sentenceMatches, score: sentenceScore(analyzed, features, sentence, sentenceMatches, context) };
+  });
+  let bestSentence = sentences[0] as ReadSentence;
+  for (const read of sentences) if (read.score > bestSentence.score) bestSentence = read;
+  return { passage, searchScore: result.score, sentences, matches, coverage: coverage(analyzed.units, matches), bestSentence };
 }
 
 function coverage(units: readonly QueryUnit[], matches: readonly number[]): number {
@@ -259,17 +258,11 @@ function pickSentence(
   analyzed: AnalyzedQuestion,
   candidates: readonly Candidate[],
 ): { passage: Candidate; sentence: Sentence; coverage: number } | undefined {
-  const topScore = candidates[0]?.searchScore ?? 1;
-  let best: { passage: Candidate; read: ReadSentence; score: number } | undefined;
-  for (const candidate of candidates) {
-    for (const read of candidate.sentences) {
-      const score = sentenceScore(analyzed, read, candidate, topScore);
-      if (!best || score > best.score) best = { passage: candidate, read, score };
-    }
-  }
+  let best: Candidate | undefined;
+  for (const candidate of candidates) if (!best || candidate.bestSentence.score > best.bestSentence.score) best = candidate;
   if (!best) return undefined;
-  const inContext = effectiveMatches(analyzed, best.read, best.passage.matches);
-  return { passage: best.passage, sentence: best.read.sentence, coverage: coverage(analyzed.units, inContext) };
+  const inContext = effectiveMatches(analyzed, best.bestSentence.matches, best.matches);
+  return { passage: best, sentence: best.bestSentence.sentence, coverage: coverage(analyzed.units, inContext) };
 }
 
 /**
@@ -277,10 +270,10 @@ function pickSentence(
  * through its passage ("It was conducted by..." after "The OSM was inaugurated..."), so half of
  * what the passage matches carries over; a period is the article's, so the passage's match stands.
  */
-function effectiveMatches(analyzed: AnalyzedQuestion, read: ReadSentence, passageMatches: readonly number[]): number[] {
+function effectiveMatches(analyzed: AnalyzedQuestion, sentenceMatches: readonly number[], passageMatches: readonly number[]): number[] {
   return analyzed.units.map((unit, i) => {
     const inPassage = passageMatches[i] ?? 0;
-    return unit.kind === 'period' ? inPassage : Math.max(read.matches[i] ?? 0, 0.5 * inPassage);
+    return unit.kind === 'period' ? inPassage : Math.max(sentenceMatches[i] ?? 0, 0.5 * inPassage);
   });
 }
 
@@ -292,41 +285,39 @@ function effectiveMatches(analyzed: AnalyzedQuestion, read: ReadSentence, passag
  */
 function sentenceScore(
   analyzed: AnalyzedQuestion,
-  read: ReadSentence,
-  candidate: Pick<Candidate, 'matches' | 'searchScore'>,
-  topScore: number,
+  features: TextFeatures,
+  sentence: Sentence,
+  sentenceMatches: readonly number[],
+  passage: { matches: readonly number[]; searchScore: number; topScore: number },
 ): number {
   const units = analyzed.units;
-  const meanWeight = units.reduce((sum, unit) => sum + unit.weight, 0) / Math.max(1, units.length);
-  const effective = effectiveMatches(analyzed, read, candidate.matches);
+  const meanWeight = analyzed.meanWeight;
+  const effective = effectiveMatches(analyzed, sentenceMatches, passage.matches);
   let score = 0;
   units.forEach((unit, i) => {
     const weight = unit.kind !== 'period' && unit.focus ? FOCUS_BOOST * unit.weight : unit.weight;
-    score += weight * ((effective[i] ?? 0) + 0.25 * (candidate.matches[i] ?? 0));
+    score += weight * ((effective[i] ?? 0) + 0.25 * (passage.matches[i] ?? 0));
   });
-  score += 0.5 * meanWeight * (candidate.searchScore / topScore);
-  for (const token of read.features.tokens) {
+  score += 0.5 * meanWeight * (passage.searchScore / passage.topScore);
+  for (const token of features.tokens) {
     if (analyzed.surfaceWords.has(token.lower)) score += 0.1 * meanWeight;
   }
-  score += 0.3 * meanWeight * adjacentPairs(analyzed, read);
-  if (hasKind(analyzed.kind, read.sentence.text)) score += 0.6 * meanWeight;
+  score += 0.3 * meanWeight * adjacentPairs(analyzed, features);
+  if (hasKind(analyzed.kind, sentence.text)) score += 0.6 * meanWeight;
   // Long sentences match more words by chance: a gentle penalty past 60 words.
-  const words = read.features.tokens.length;
+  const words = features.tokens.length;
   return words > 60 ? score / (1 + (words - 60) / 80) : score;
 }
 
 /** How many pairs of neighbouring question terms stand close together, in order, in the sentence. */
-function adjacentPairs(analyzed: AnalyzedQuestion, read: ReadSentence): number {
+function adjacentPairs(analyzed: AnalyzedQuestion, features: TextFeatures): number {
   const terms = analyzed.searchTerms;
-  const positions = new Map<string, number[]>();
-  read.features.tokens.forEach((token, i) => {
-    if (!token.stop) positions.set(token.term, [...(positions.get(token.term) ?? []), i]);
-  });
+  const positions = features.positions;
   let pairs = 0;
   for (let i = 0; i + 1 < terms.length; i++) {
-    const left = positions.get(terms[i] as string) ?? [];
-    const right = positions.get(terms[i + 1] as string) ?? [];
-    if (left.some((a) => right.some((b) => b > a && b - a <= 3))) pairs += 1;
+    const left = positions.get(terms[i] as string);
+    const right = positions.get(terms[i + 1] as string);
+    if (left && right && left.some((a) => right.some((b) => b > a && b - a <= 3))) pairs += 1;
   }
   return pairs;
 }
@@ -346,8 +337,7 @@ function hasKind(kind: AnswerKind, text: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Citations and declines
 
-function citationOf(candidate: Candidate, focus: ReadSentence | Sentence, analyzed: AnalyzedQuestion): Citation {
-  const sentence = 'sentence' in focus ? focus.sentence : focus;
+function citationOf(candidate: Candidate, sentence: Sentence, analyzed: AnalyzedQuestion): Citation {
   const ranges: Highlight[] = [];
   const concepts = new Set(analyzed.units.flatMap((unit) => (unit.kind === 'concept' ? [unit.concept] : [])));
   for (const read of candidate.sentences) {
@@ -363,7 +353,7 @@ function citationOf(candidate: Candidate, focus: ReadSentence | Sentence, analyz
   }
   const { snippet, highlights } = buildSnippet(candidate.passage.text, sentence, mergeHighlights(candidate.passage.text, ranges));
   return {
-    ...refOf(candidate.passage),
+    ...refOf(candidate.passage.article),
     paragraph: candidate.passage.paragraph,
     snippet,
     highlights,
@@ -371,34 +361,40 @@ function citationOf(candidate: Candidate, focus: ReadSentence | Sentence, analyz
   };
 }
 
-function refOf(passage: Passage): ArticleRef {
-  const { id, title, date, source, url } = passage.article;
+function refOf(article: Article): ArticleRef {
+  const { id, title, date, source, url } = article;
   return { id, title, date, source, ...(url === undefined ? {} : { url }) };
 }
 
 function articlesOf(passages: readonly Passage[]): ArticleRef[] {
   const refs = new Map<string, ArticleRef>();
-  for (const passage of passages) if (!refs.has(passage.article.id)) refs.set(passage.article.id, refOf(passage));
+  for (const passage of passages) if (!refs.has(passage.article.id)) refs.set(passage.article.id, refOf(passage.article));
   return [...refs.values()].slice(0, MAX_CITATIONS);
 }
 
-function nearestInTime(snapshot: Snapshot, period: Period, visible: (p: Passage) => boolean): ArticleRef[] {
-  const passages = snapshot.passages.filter(visible);
-  const byDistance = [...passages].sort(
-    (a, b) => distanceInDays(period, a.article.date) - distanceInDays(period, b.article.date),
-  );
-  return articlesOf(byDistance);
+const mayRead = (audience: Audience) => (article: Article): boolean => audience === 'internal' || article.audience === 'public';
+
+/** The articles dated nearest to a period, nearest first (ties in folder order). */
+function nearestInTime(snapshot: Snapshot, period: Period, audience: Audience): ArticleRef[] {
+  const byDistance = snapshot.articles
+    .filter(mayRead(audience))
+    .map((article) => ({ article, distance: distanceInDays(period, article.date) }))
+    .sort((a, b) => a.distance - b.distance);
+  return byDistance.slice(0, MAX_CITATIONS).map(({ article }) => refOf(article));
+}
+
+/** The newest articles the audience may read. */
+function newestArticles(snapshot: Snapshot, audience: Audience): ArticleRef[] {
+  const refs: ArticleRef[] = [];
+  for (const article of snapshot.articlesByDate) {
+    if (refs.length === MAX_CITATIONS) break;
+    if (mayRead(audience)(article)) refs.push(refOf(article));
+  }
+  return refs;
 }
 
 function declined(snapshot: Snapshot, question: string, audience: Audience, decline: Decline): Omit<Answer, 'tookMs'> {
-  const nearest =
-    decline.nearest.length > 0
-      ? decline.nearest
-      : articlesOf(
-          [...snapshot.passages]
-            .filter((p) => audience === 'internal' || p.article.audience === 'public')
-            .sort((a, b) => b.article.date.localeCompare(a.article.date)),
-        );
+  const nearest = decline.nearest.length > 0 ? decline.nearest : newestArticles(snapshot, audience);
   const full: Decline = { ...decline, nearest };
   return {
     question,

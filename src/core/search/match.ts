@@ -1,6 +1,6 @@
-import { findConcepts, type ConceptMatch, type Glossary } from '../knowledge/glossary.js';
-import { tokenize, type Token } from '../text/analyze.js';
-import { findPeriods, periodKeys, wantedKeys } from './periods.js';
+import type { ConceptMatch } from '../knowledge/glossary.js';
+import type { Token } from '../text/analyze.js';
+import { wantedKeys } from './periods.js';
 import type { QueryUnit } from './query.js';
 
 /** Partial matches (a typo, a word cut short) count for less than the word itself. */
@@ -36,22 +36,12 @@ export function allowsPrefix(term: string): boolean {
 export interface TextFeatures {
   readonly tokens: readonly Token[];
   readonly terms: ReadonlySet<string>;
+  /** Where each index term stands, by token position (stop words left out). */
+  readonly positions: ReadonlyMap<string, readonly number[]>;
   readonly concepts: ReadonlySet<string>;
   /** Where the glossary phrases stand, to highlight them. */
   readonly conceptMatches: readonly ConceptMatch[];
   readonly periods: ReadonlySet<string>;
-}
-
-export function textFeatures(text: string, glossary: Glossary, extraPeriods: Iterable<string> = []): TextFeatures {
-  const tokens = tokenize(text);
-  const conceptMatches = findConcepts(glossary, tokens);
-  return {
-    tokens,
-    terms: new Set(tokens.filter((t) => !t.stop).map((t) => t.term)),
-    concepts: new Set(conceptMatches.map((m) => m.concept)),
-    conceptMatches,
-    periods: new Set([...findPeriods(text).flatMap(periodKeys), ...extraPeriods]),
-  };
 }
 
 /** How strongly one token's term matches a query term: 1 exact, less for a prefix or a typo, else 0. */
@@ -65,6 +55,20 @@ export function termMatch(queryTerm: string, term: string): number {
   return 0;
 }
 
+/**
+ * `termMatch` for a word the knowledge never uses, remembered for the question: its sentences and
+ * citations compare it with the same words again and again.
+ */
+const looseMatches = new WeakMap<QueryUnit, Map<string, number>>();
+
+function looseMatch(unit: QueryUnit & { kind: 'term' }, term: string): number {
+  let known = looseMatches.get(unit);
+  if (known === undefined) looseMatches.set(unit, (known = new Map()));
+  let match = known.get(term);
+  if (match === undefined) known.set(term, (match = termMatch(unit.term, term)));
+  return match;
+}
+
 /** How well a text satisfies one unit of a question, from 0 to 1. */
 export function unitMatch(unit: QueryUnit, features: TextFeatures): number {
   switch (unit.kind) {
@@ -73,7 +77,7 @@ export function unitMatch(unit: QueryUnit, features: TextFeatures): number {
       // As in retrieval, a word the knowledge uses is only ever matched as it is.
       if (unit.known) return 0;
       let best = 0;
-      for (const term of features.terms) best = Math.max(best, termMatch(unit.term, term));
+      for (const term of features.terms) best = Math.max(best, looseMatch(unit, term));
       return best;
     }
     case 'concept': {
@@ -91,7 +95,7 @@ export function unitMatch(unit: QueryUnit, features: TextFeatures): number {
 export function tokenMatchesUnit(unit: QueryUnit, token: Token): boolean {
   switch (unit.kind) {
     case 'term':
-      return !token.stop && (unit.known ? token.term === unit.term : termMatch(unit.term, token.term) > 0);
+      return !token.stop && (unit.known ? token.term === unit.term : looseMatch(unit, token.term) > 0);
     case 'concept':
       return !token.stop && unit.terms.includes(token.term);
     case 'period':
@@ -99,28 +103,32 @@ export function tokenMatchesUnit(unit: QueryUnit, token: Token): boolean {
   }
 }
 
+/** Rows of the edit distance table, reused by every call (calls are synchronous) and grown as needed. */
+let rows = [new Int32Array(32), new Int32Array(32), new Int32Array(32)];
+
 /**
  * Edit distance where inserting, deleting or changing a letter, or swapping two neighbours, is
  * one edit (optimal string alignment). Gives up, returning `limit + 1`, once it must exceed `limit`.
  */
 export function editDistance(a: string, b: string, limit: number): number {
-  let beforePrevious: number[] = [];
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  if (b.length + 1 > (rows[0] as Int32Array).length) rows = rows.map(() => new Int32Array(2 * (b.length + 1)));
+  let [beforePrevious, previous, current] = rows as [Int32Array, Int32Array, Int32Array];
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    current[0] = i;
     let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+      const bj = b.charCodeAt(j - 1);
+      let value = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) {
         value = Math.min(value, (beforePrevious[j - 2] as number) + 1);
       }
-      current.push(value);
-      rowMin = Math.min(rowMin, value);
+      current[j] = value;
+      if (value < rowMin) rowMin = value;
     }
     if (rowMin > limit) return limit + 1;
-    beforePrevious = previous;
-    previous = current;
+    [beforePrevious, previous, current] = [previous, current, beforePrevious];
   }
-  return previous[b.length] as number;
+  return Math.min(previous[b.length] as number, limit + 1);
 }

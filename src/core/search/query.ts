@@ -43,6 +43,8 @@ export interface AnalyzedQuestion {
   readonly kind: AnswerKind;
   /** Surface forms of the content words, lowercased: exact matches of these count a little more. */
   readonly surfaceWords: ReadonlySet<string>;
+  /** The mean weight of the units: the scale of a sentence's small bonuses. */
+  readonly meanWeight: number;
 }
 
 const PERIOD_WEIGHT = 1;
@@ -116,6 +118,7 @@ export function analyzeQuestion(snapshot: Snapshot, question: string): AnalyzedQ
     periods,
     kind: KIND_PATTERNS.find(([, pattern]) => pattern.test(question))?.[0] ?? 'any',
     surfaceWords: new Set(tokens.filter(isContent).map((t) => t.lower)),
+    meanWeight: units.reduce((sum, unit) => sum + unit.weight, 0) / Math.max(1, units.length),
   };
 }
 

@@ -1,9 +1,12 @@
+import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import MiniSearch from 'minisearch';
 import type { LoadedKnowledge } from '../knowledge/loadKnowledge.js';
 import { findConcepts, type Glossary } from '../knowledge/glossary.js';
 import { tokenize } from '../text/analyze.js';
 import { splitParagraphs } from '../text/passages.js';
-import type { Article, KnowledgeProblem } from '../types.js';
+import type { Article, Audience, KnowledgeProblem } from '../types.js';
+import { ReadingCache } from './passageReading.js';
 import { findPeriods, monthKey, periodKeys } from './periods.js';
 
 /** A paragraph of an article: the unit that is indexed, ranked and cited. */
@@ -35,6 +38,12 @@ export interface Snapshot {
   /** In how many passages each index term and glossary concept occurs. */
   readonly documentFrequency: ReadonlyMap<string, number>;
   readonly periods: ReadonlyMap<string, ArticlePeriods>;
+  /** Per audience, every period key ("2018", "2018-09", "1970s") some article it may read is dated in or names. */
+  readonly coveredPeriods: Readonly<Record<Audience, ReadonlySet<string>>>;
+  /** The articles, newest first (articles of the same date in folder order). */
+  readonly articlesByDate: readonly Article[];
+  /** Passages read lately, so popular ones are not tokenized again for every question. */
+  readonly readings: ReadingCache;
   readonly problems: readonly KnowledgeProblem[];
 }
 
@@ -64,21 +73,54 @@ export function createSearchIndex(): MiniSearch<IndexedPassage> {
   });
 }
 
+/** Passage readings kept per snapshot: a few questions' worth of candidates, a few megabytes at most. */
+const READING_CACHE_SIZE = 512;
+/** A reload builds its snapshot in slices this long, so questions asked meanwhile are answered. */
+const BUILD_SLICE_MS = 10;
+
 /** Splits the articles into passages and indexes them: one immutable snapshot. */
-export function buildSnapshot(
-  knowledge: LoadedKnowledge,
-  meta: { version: number; knowledgeDir: string },
-): Snapshot {
+export function buildSnapshot(knowledge: LoadedKnowledge, meta: { version: number; knowledgeDir: string }): Snapshot {
+  const steps = snapshotSteps(knowledge, meta);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `buildSnapshot` a slice at a time, letting other work run between slices: what a reload uses,
+ * so the bot goes on answering from the current snapshot while the next one is built.
+ */
+export async function buildSnapshotInSlices(knowledge: LoadedKnowledge, meta: { version: number; knowledgeDir: string }): Promise<Snapshot> {
+  const steps = snapshotSteps(knowledge, meta);
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart >= BUILD_SLICE_MS) {
+      await nextTurn();
+      sliceStart = performance.now();
+    }
+  }
+}
+
+/** Builds a snapshot, yielding after each article. */
+function* snapshotSteps(knowledge: LoadedKnowledge, meta: { version: number; knowledgeDir: string }): Generator<void, Snapshot> {
   const index = createSearchIndex();
   const passages: Passage[] = [];
   const documentFrequency = new Map<string, number>();
   const periods = new Map<string, ArticlePeriods>();
+  const coveredPeriods: Record<Audience, Set<string>> = { public: new Set(), internal: new Set() };
   const countOnce = (terms: Iterable<string>): void => {
     for (const term of new Set(terms)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   };
 
   for (const article of knowledge.articles) {
-    periods.set(article.id, articlePeriods(article));
+    const periodsOf = articlePeriods(article);
+    periods.set(article.id, periodsOf);
+    for (const audience of article.audience === 'public' ? (['public', 'internal'] as const) : (['internal'] as const)) {
+      for (const key of [...periodsOf.dated, ...periodsOf.mentioned]) coveredPeriods[audience].add(key);
+    }
     const titleTokens = tokenize(article.title);
     const titleTerms = titleTokens.filter((t) => !t.stop).map((t) => t.term);
     const titleConcepts = findConcepts(knowledge.glossary, titleTokens).map((m) => m.concept);
@@ -101,6 +143,7 @@ export function buildSnapshot(
         audience: article.audience,
       });
     }
+    yield;
   }
 
   return Object.freeze({
@@ -113,6 +156,10 @@ export function buildSnapshot(
     glossary: knowledge.glossary,
     documentFrequency,
     periods,
+    coveredPeriods,
+    // Array.prototype.sort is stable: articles of one date keep their folder order.
+    articlesByDate: Object.freeze([...knowledge.articles].sort((a, b) => b.date.localeCompare(a.date))),
+    readings: new ReadingCache(READING_CACHE_SIZE),
     problems: Object.freeze([...knowledge.errors, ...knowledge.warnings]),
   });
 }

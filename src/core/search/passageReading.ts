@@ -1,0 +1,85 @@
+import { findConcepts, type Glossary } from '../knowledge/glossary.js';
+import { tokenize, type Token } from '../text/analyze.js';
+import { splitSentences, type Sentence } from '../text/sentences.js';
+import type { TextFeatures } from './match.js';
+import { findPeriods, periodKeys } from './periods.js';
+
+/** What a passage says, whatever the question: its words, concepts and periods, whole and sentence by sentence. */
+export interface PassageReading {
+  /** The article's title and the passage as one text, with the article's own periods. */
+  readonly whole: TextFeatures;
+  readonly sentences: readonly { readonly sentence: Sentence; readonly features: TextFeatures }[];
+}
+
+/**
+ * Reads a passage: its title and text are tokenized once, and each sentence takes its tokens from
+ * the text's (offsets moved to the sentence), so no word is analysed twice.
+ */
+export function readPassageText(title: string, text: string, glossary: Glossary, articlePeriods: Iterable<string>): PassageReading {
+  const titleTokens = tokenize(title);
+  const textTokens = tokenize(text);
+  // As if "title\ntext" had been tokenized: the text's words stand after the title and a newline.
+  const shift = title.length + 1;
+  const wholeTokens = [...titleTokens, ...textTokens.map((token) => moved(token, shift))];
+  const whole = featuresOf(wholeTokens, glossary, [...findPeriods(`${title}\n${text}`).flatMap(periodKeys), ...articlePeriods]);
+
+  let next = 0;
+  const sentences = splitSentences(text).map((sentence) => {
+    while (next < textTokens.length && (textTokens[next] as Token).start < sentence.start) next++;
+    const inside: Token[] = [];
+    for (let i = next; i < textTokens.length && (textTokens[i] as Token).end <= sentence.end; i++) {
+      inside.push(moved(textTokens[i] as Token, -sentence.start));
+    }
+    return { sentence, features: featuresOf(inside, glossary, findPeriods(sentence.text).flatMap(periodKeys)) };
+  });
+  return { whole, sentences };
+}
+
+function moved(token: Token, by: number): Token {
+  return { ...token, start: token.start + by, end: token.end + by };
+}
+
+function featuresOf(tokens: readonly Token[], glossary: Glossary, periods: Iterable<string>): TextFeatures {
+  const conceptMatches = findConcepts(glossary, tokens);
+  const positions = new Map<string, number[]>();
+  tokens.forEach((token, i) => {
+    if (token.stop) return;
+    const at = positions.get(token.term);
+    if (at === undefined) positions.set(token.term, [i]);
+    else at.push(i);
+  });
+  return { tokens, terms: new Set(positions.keys()), positions, concepts: new Set(conceptMatches.map((m) => m.concept)), conceptMatches, periods: new Set(periods) };
+}
+
+/**
+ * The readings of the passages read most recently. A question reads a handful of passages and
+ * popular passages come back again and again, but holding every passage's reading would cost
+ * more memory than the index. A Map keeps insertion order: its first key is the least recently used.
+ */
+export class ReadingCache {
+  readonly #readings = new Map<number, PassageReading>();
+  readonly #capacity: number;
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  get size(): number {
+    return this.#readings.size;
+  }
+
+  get(passage: number, read: () => PassageReading): PassageReading {
+    let reading = this.#readings.get(passage);
+    if (reading === undefined) {
+      reading = read();
+      if (this.#readings.size >= this.#capacity) {
+        const oldest = this.#readings.keys().next();
+        if (!oldest.done) this.#readings.delete(oldest.value);
+      }
+    } else {
+      this.#readings.delete(passage);
+    }
+    this.#readings.set(passage, reading);
+    return reading;
+  }
+}
