@@ -85,7 +85,9 @@ export function answerQuestion(
   }
 
   const topScore = results[0]?.score ?? 1;
-  const candidates = results.slice(0, CANDIDATE_PASSAGES).map((result) => readPassage(snapshot, analyzed, result, topScore));
+  const candidates = results
+    .slice(0, CANDIDATE_PASSAGES)
+    .flatMap((result) => readPassage(snapshot, analyzed, result, topScore) ?? []);
   const best = pickSentence(analyzed, candidates);
   if (!best || best.passage.coverage < MIN_PASSAGE_COVERAGE || best.coverage < MIN_SENTENCE_COVERAGE) {
     return decline('weak-match', { unmatchedTerms: unmatchedWords, nearest });
@@ -229,7 +231,8 @@ interface Candidate {
   readonly bestSentence: ReadSentence;
 }
 
-function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: SearchResult, topScore: number): Candidate {
+/** Reads a found passage for the question: how well it and each of its sentences match. Undefined if it has no sentence. */
+function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: SearchResult, topScore: number): Candidate | undefined {
   const passage = snapshot.passages[result.id] as Passage;
   const reading = snapshot.readings.get(passage.index, () => {
     const periodsOf = snapshot.periods.get(passage.article.id);
@@ -243,8 +246,9 @@ function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: Sea
     const sentenceMatches = analyzed.units.map((unit) => unitMatch(unit, features));
     return { sentence, features, matches: sentenceMatches, score: sentenceScore(analyzed, features, sentence, sentenceMatches, context) };
   });
-  let bestSentence = sentences[0] as ReadSentence;
-  for (const read of sentences) if (read.score > bestSentence.score) bestSentence = read;
+  let bestSentence = sentences[0];
+  for (const read of sentences) if (bestSentence === undefined || read.score > bestSentence.score) bestSentence = read;
+  if (bestSentence === undefined) return undefined;
   return { passage, searchScore: result.score, sentences, matches, coverage: coverage(analyzed.units, matches), bestSentence };
 }
 
