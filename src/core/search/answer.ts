@@ -52,7 +52,7 @@ export function answerQuestion(
   settings: AnswerSettings,
 ): Omit<Answer, 'tookMs'> {
   const question = rawQuestion.trim();
-  const visible = (passage: Passage): boolean => audience === 'internal' || passage.article.audience === 'public';
+  const visible = (passage: Passage): boolean => mayRead(audience, passage.article);
   const decline = (reason: DeclineReason, detail: Partial<Omit<Decline, 'reason'>> = {}): Omit<Answer, 'tookMs'> =>
     declined(snapshot, question, audience, { reason, unmatchedTerms: [], nearest: [], ...detail });
 
@@ -111,6 +111,11 @@ export function answerQuestion(
 // ---------------------------------------------------------------------------------------------
 // Search
 
+/** Staff read every article; the public only public ones, and never learns of the others. */
+function mayRead(audience: Audience, article: Article): boolean {
+  return audience === 'internal' || article.audience === 'public';
+}
+
 /** A passage found for a question, as `rankPassages` returns it. */
 export interface RankedPassage {
   readonly passage: Passage;
@@ -122,7 +127,7 @@ export interface RankedPassage {
  * own (same analysis, glossary, typo tolerance, field and date boosts), for benchmarks and tools.
  */
 export function rankPassages(snapshot: Snapshot, question: string, audience: Audience, limit: number): RankedPassage[] {
-  const visible = (passage: Passage): boolean => audience === 'internal' || passage.article.audience === 'public';
+  const visible = (passage: Passage): boolean => mayRead(audience, passage.article);
   const analyzed = analyzeQuestion(snapshot, question);
   if (analyzed.units.length === 0) return [];
   return search(snapshot, analyzed, visible)
@@ -376,12 +381,10 @@ function articlesOf(passages: readonly Passage[]): ArticleRef[] {
   return [...refs.values()].slice(0, MAX_CITATIONS);
 }
 
-const mayRead = (audience: Audience) => (article: Article): boolean => audience === 'internal' || article.audience === 'public';
-
 /** The articles dated nearest to a period, nearest first (ties in folder order). */
 function nearestInTime(snapshot: Snapshot, period: Period, audience: Audience): ArticleRef[] {
   const byDistance = snapshot.articles
-    .filter(mayRead(audience))
+    .filter((article) => mayRead(audience, article))
     .map((article) => ({ article, distance: distanceInDays(period, article.date) }))
     .sort((a, b) => a.distance - b.distance);
   return byDistance.slice(0, MAX_CITATIONS).map(({ article }) => refOf(article));
@@ -392,7 +395,7 @@ function newestArticles(snapshot: Snapshot, audience: Audience): ArticleRef[] {
   const refs: ArticleRef[] = [];
   for (const article of snapshot.articlesByDate) {
     if (refs.length === MAX_CITATIONS) break;
-    if (mayRead(audience)(article)) refs.push(refOf(article));
+    if (mayRead(audience, article)) refs.push(refOf(article));
   }
   return refs;
 }
