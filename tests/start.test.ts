@@ -123,6 +123,20 @@ describe('apo-bot start with Slack configured', () => {
     expect(stderr).toContain('LOG_LEVEL must be one of');
     expect(stderr).toContain('SLACK_BOT_TOKEN must be a bot token starting with "xoxb-"');
   });
+
+  it('lists every problem of both platforms at once, suggesting only what fits the chosen mode', async () => {
+    const proc = spawn(process.execPath, [BIN, 'start'], {
+      env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_MODE: 'http', DISCORD_TOKEN: 'abc' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await new Promise((resolve) => proc.on('exit', resolve))).toBe(2);
+    expect(stderr).toContain('SLACK_MODE=http needs SLACK_SIGNING_SECRET');
+    expect(stderr).not.toContain('SLACK_APP_TOKEN');
+    expect(stderr).toContain('DISCORD_TOKEN does not look like a bot token');
+    expect(stderr).toContain('DISCORD_APPLICATION_ID is missing');
+  });
 });
 
 describe('apo-bot with Discord configured', () => {

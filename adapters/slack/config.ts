@@ -56,15 +56,21 @@ export function readSlackConfig(env: NodeJS.ProcessEnv): AdapterConfigResult<Sla
     };
   }
   const parsed = schema.safeParse(present);
-  if (!parsed.success) return { config: undefined, problems: parsed.error.issues.map((issue) => issue.message) };
-  const values = parsed.data;
-  const mode = values.SLACK_MODE ?? (values.SLACK_APP_TOKEN ? 'socket' : 'http');
-  const problems: string[] = [];
-  if (mode === 'socket' && !values.SLACK_APP_TOKEN) problems.push('Socket Mode needs SLACK_APP_TOKEN (an xapp- token)');
-  if (mode === 'http' && !values.SLACK_SIGNING_SECRET) {
-    problems.push('HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)');
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
+  // The mode's own secret is checked even when other values are bad, so every problem is listed at once.
+  const chosenMode = present.SLACK_MODE === 'socket' || present.SLACK_MODE === 'http' ? present.SLACK_MODE : undefined;
+  const appToken = present.SLACK_APP_TOKEN;
+  const mode = chosenMode ?? (appToken ? 'socket' : 'http');
+  if (mode === 'socket' && !appToken) problems.push('Socket Mode needs SLACK_APP_TOKEN (an xapp- token)');
+  if (mode === 'http' && !present.SLACK_SIGNING_SECRET) {
+    problems.push(
+      chosenMode === 'http'
+        ? 'SLACK_MODE=http needs SLACK_SIGNING_SECRET (Basic Information → App Credentials → Signing Secret)'
+        : 'HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)',
+    );
   }
-  if (problems.length > 0) return { config: undefined, problems };
+  if (!parsed.success || problems.length > 0) return { config: undefined, problems };
+  const values = parsed.data;
   const channels = listFromEnv(values.SLACK_CHANNELS);
   return {
     config: Object.freeze({
