@@ -28,12 +28,40 @@ export const REDACTED_PATHS = [
   '*.headers["x-slack-signature"]',
 ];
 
-/** Token shapes of the platforms we talk to, caught in free text that redaction by key can't see. */
-const TOKEN_PATTERNS = [/\bxox[abposre]-[A-Za-z0-9-]+/g, /\bxapp-[A-Za-z0-9-]+/g, /\b[MN][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}\b/g];
+/**
+ * Secrets in free text that redaction by key can't see: Slack and Discord token shapes, and the
+ * tokens that URLs carry (a Discord interaction or webhook token is a path segment, and a Slack
+ * response_url or webhook URL is a secret as a whole). Errors of HTTP clients put such URLs in
+ * their message and in properties like `url`.
+ */
+const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
+  [/\bxox[abposre]-[A-Za-z0-9-]+/g, '[redacted]'],
+  [/\bxapp-[A-Za-z0-9-]+/g, '[redacted]'],
+  [/\b[MN][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}\b/g, '[redacted]'],
+  [/(\/(?:interactions|webhooks)\/\d+\/)[^/?#\s"'\\]+/g, '$1[redacted]'],
+  [/(hooks\.slack(?:-gov)?\.com\/)[^\s"'\\]+/g, '$1[redacted]'],
+];
 
-/** Replaces anything shaped like a Slack or Discord token in a text. */
+/** Replaces anything shaped like a Slack or Discord token, or a URL's token, in a text. */
 export function scrubSecrets(text: string): string {
-  return TOKEN_PATTERNS.reduce((out, pattern) => out.replace(pattern, '[redacted]'), text);
+  return SECRET_PATTERNS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
+}
+
+/**
+ * pino's error serializer, then every string in the result scrubbed: a failed REST call's error
+ * carries its URL (with an interaction token) in `url`, `message` and `stack`, and in its causes.
+ */
+export function serializeError(value: unknown): unknown {
+  const seen = new WeakSet<object>();
+  const scrub = (item: unknown, depth: number): unknown => {
+    if (typeof item === 'string') return scrubSecrets(item);
+    if (item === null || typeof item !== 'object' || depth > 8 || seen.has(item)) return item;
+    seen.add(item);
+    const plain = item instanceof Error ? (pino.stdSerializers.err(item) as unknown as Record<string, unknown>) : item;
+    if (Array.isArray(plain)) return plain.map((entry) => scrub(entry, depth + 1));
+    return Object.fromEntries(Object.entries(plain).map(([key, entry]) => [key, scrub(entry, depth + 1)]));
+  };
+  return scrub(value, 0);
 }
 
 export interface LoggerOptions {
@@ -50,6 +78,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const base = {
     level: options.level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeError, error: serializeError },
     hooks: {
       // Messages are free text (a library's printf-style log line, an error's message): scrub them.
       logMethod(this: Logger, args: unknown[], method: (...args: unknown[]) => void) {

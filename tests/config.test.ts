@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readDiscordConfig } from '../adapters/discord/config.js';
+import { readSlackConfig } from '../adapters/slack/config.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 
@@ -58,6 +60,45 @@ describe('loadConfig', () => {
   });
 });
 
+describe('readDiscordConfig', () => {
+  it('reports every problem at once, not the token only after the application id is fixed', () => {
+    expect(readDiscordConfig({ DISCORD_TOKEN: 'abc' }).problems).toEqual([
+      'DISCORD_TOKEN does not look like a bot token (three parts separated by dots)',
+      'DISCORD_APPLICATION_ID is missing (Developer Portal → your app → General Information → Application ID)',
+    ]);
+    expect(readDiscordConfig({ DISCORD_TOKEN: 'abc', DISCORD_GUILD_ID: 'G1', DISCORD_ADMIN_USER_IDS: 'me' }).problems).toEqual([
+      'DISCORD_TOKEN does not look like a bot token (three parts separated by dots)',
+      'DISCORD_APPLICATION_ID is missing (Developer Portal → your app → General Information → Application ID)',
+      'DISCORD_GUILD_ID must be a Discord id (17 to 20 digits), got "G1"',
+      'DISCORD_ADMIN_USER_IDS has "me", which is not a Discord id',
+    ]);
+  });
+});
+
+describe('readSlackConfig', () => {
+  it('does not suggest SLACK_APP_TOKEN when SLACK_MODE=http was chosen', () => {
+    const { problems } = readSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_MODE: 'http' });
+    expect(problems).toEqual(['SLACK_MODE=http needs SLACK_SIGNING_SECRET (Basic Information → App Credentials → Signing Secret)']);
+  });
+
+  it('suggests Socket Mode when no mode was chosen', () => {
+    expect(readSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-1' }).problems).toEqual([
+      'HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)',
+    ]);
+  });
+
+  it('reports every problem at once', () => {
+    expect(readSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_MODE: 'socket', SLACK_APP_TOKEN: 'xoxb-2', PORT: 'x' }).problems).toEqual([
+      'SLACK_APP_TOKEN must be an app-level token starting with "xapp-"',
+      'PORT must be a number, got "x"',
+    ]);
+    expect(readSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_MODE: 'http', PORT: 'x' }).problems).toEqual([
+      'PORT must be a number, got "x"',
+      'SLACK_MODE=http needs SLACK_SIGNING_SECRET (Basic Information → App Credentials → Signing Secret)',
+    ]);
+  });
+});
+
 describe('createLogger', () => {
   const capture = () => {
     const stream = new PassThrough();
@@ -77,6 +118,24 @@ describe('createLogger', () => {
     for (const secret of ['xoxb-1111', 'xoxb-2222', 's3cr3t', 'mfa.abc', 'xoxb-3333', 'xapp-4444']) {
       expect(out.text()).not.toContain(secret);
     }
+  });
+
+  it.each([
+    ['a Discord interaction callback', 'https://discord.com/api/v10/interactions/1290000000000009999/aW50ZXJhY3Rpb246MTI5secret/callback'],
+    ['a Discord interaction webhook', 'https://discord.com/api/v10/webhooks/1290000000000000001/aW50ZXJhY3Rpb246MTI5secret/messages/@original'],
+    ['a Slack response_url', 'https://hooks.slack.com/commands/T0001/1234567890/aW50ZXJhY3Rpb246MTI5secret'],
+    ['a Slack incoming webhook', 'https://hooks.slack.com/services/T0001/B0001/aW50ZXJhY3Rpb246MTI5secret'],
+  ])('never writes the token in %s of a logged error', (_, url) => {
+    const out = capture();
+    const logger = createLogger({ level: 'info', pretty: false, destination: out.stream });
+    // The shape of discord.js's DiscordAPIError: the URL as a property, and often in the message too.
+    const error = Object.assign(new Error(`Unknown interaction at ${url}`), { url, method: 'POST', requestBody: { files: [] } });
+    logger.error({ err: error }, 'discord command failed');
+    logger.child({ module: 'discord' }).error({ err: { cause: error } }, 'nested');
+    logger.warn(`request to ${url} failed`);
+    expect(out.text()).toContain('discord command failed');
+    expect(out.text()).not.toContain('aW50ZXJhY3Rpb246MTI5secret');
+    expect(out.text()).toContain('[redacted]');
   });
 
   it('writes JSON lines when not pretty, at the configured level', () => {
