@@ -1,4 +1,4 @@
-import { parseDocument, isMap, isScalar, LineCounter } from 'yaml';
+import { parseDocument, isMap, isScalar, LineCounter, type Document } from 'yaml';
 
 export interface FrontMatter {
   /** The parsed YAML mapping. */
@@ -50,10 +50,36 @@ export function parseFrontMatter(text: string): FrontMatter {
   for (const pair of doc.contents.items) {
     if (isScalar(pair.key) && pair.key.range) keyLines.set(String(pair.key.value), fileLine(pair.key.range[0]));
   }
+  const data = yamlToJs(doc);
+  if (!data.ok) throw new FrontMatterError(`front matter: ${data.message}`, 1);
   return {
-    data: doc.toJS() as Record<string, unknown>,
+    data: data.value as Record<string, unknown>,
     keyLines,
     body: lines.slice(close + 1).join('\n'),
     bodyLine: close + 2,
   };
+}
+
+/**
+ * Aliases a YAML text may use. Knowledge files need none; a few are harmless. Nested anchors and
+ * aliases ("billion laughs") would expand a few hundred bytes into gigabytes.
+ */
+export const MAX_YAML_ALIASES = 100;
+
+/**
+ * A parsed YAML document as plain values, with aliases limited: an alias bomb, or an alias to an
+ * anchor that is not set, is a message for the file's report, never an exception of the library.
+ */
+export function yamlToJs(doc: Document): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) };
+  } catch (error) {
+    const message = (error as Error).message;
+    return {
+      ok: false,
+      message: /excessive alias count/i.test(message)
+        ? `too many YAML aliases (over ${MAX_YAML_ALIASES} once expanded): anchors and aliases nested like this could fill the memory`
+        : `invalid YAML: ${message.split('\n')[0] ?? message}`,
+    };
+  }
 }

@@ -2,6 +2,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { tokenize, type Token } from '../text/analyze.js';
 import type { KnowledgeProblem } from '../types.js';
+import { yamlToJs } from './frontMatter.js';
 
 /**
  * The glossary says which words and phrases mean the same thing ("KPC" and "Korea Productivity
@@ -55,7 +56,9 @@ export function parseGlossary(
     const message = firstError.message.split('\n')[0] ?? firstError.message;
     return { glossary: EMPTY_GLOSSARY, problems: [{ file, line, message: `invalid YAML: ${message}` }] };
   }
-  const parsed = glossarySchema.safeParse(doc.toJS() ?? {});
+  const data = yamlToJs(doc);
+  if (!data.ok) return { glossary: EMPTY_GLOSSARY, problems: [{ file, line: 1, message: data.message }] };
+  const parsed = glossarySchema.safeParse(data.value ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const entry = typeof issue.path[1] === 'number' ? `entry ${issue.path[1] + 1}: ` : '';
