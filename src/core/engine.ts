@@ -10,7 +10,9 @@ import type {
   AnswerOptions,
   Article,
   EngineStats,
+  GlossaryState,
   KnowledgeCounts,
+  KnowledgeProblem,
   ReloadOptions,
   ReloadReport,
 } from './types.js';
@@ -67,8 +69,32 @@ export async function createEngine(options: EngineOptions): Promise<KnowledgeEng
 export function createEngineFromKnowledge(knowledge: LoadedKnowledge, options: EngineOptions): KnowledgeEngine {
   const settings = settingsOf(options);
   const snapshot = buildSnapshot(knowledge, { version: 1, knowledgeDir: settings.knowledgeDir });
-  settings.logger?.info(countsOf(snapshot), 'knowledge loaded');
-  return new KnowledgeEngine(snapshot, settings);
+  const glossary = glossaryStateOf(knowledge, undefined);
+  settings.logger?.info({ ...countsOf(snapshot), glossary }, 'knowledge loaded');
+  if (glossary.status === 'missing') {
+    settings.logger?.error({ glossary }, `${glossary.file ?? 'glossary'} did not load: answers run WITHOUT the glossary until it is fixed and reloaded`);
+  }
+  return new KnowledgeEngine(snapshot, glossary, settings);
+}
+
+/**
+ * The glossary state after a load: the folder's glossary if it loaded; else the one in use
+ * (`previous`) goes on serving, or, when none ever loaded, answers run without one.
+ */
+function glossaryStateOf(knowledge: LoadedKnowledge, previous: GlossaryState | undefined): GlossaryState {
+  const file = knowledge.glossaryFile;
+  if (file === undefined) return { status: 'none', entries: 0 };
+  if (file.loaded) return { status: 'loaded', file: file.file, entries: knowledge.glossary.groups.length };
+  if (previous !== undefined && previous.entries > 0) return { status: 'last-good', file: file.file, entries: previous.entries };
+  return { status: 'missing', file: file.file, entries: 0 };
+}
+
+/** What a reload report says besides the load's own warnings when answers lack the folder's glossary. */
+function glossaryWarnings(glossary: GlossaryState): KnowledgeProblem[] {
+  const file = glossary.file ?? 'glossary.yml';
+  if (glossary.status === 'missing') return [{ file, message: 'answers run WITHOUT the glossary: it has not loaded since the start' }];
+  if (glossary.status === 'last-good') return [{ file, message: 'does not load: answers use the last glossary that did' }];
+  return [];
 }
 
 function settingsOf(options: EngineOptions): EngineSettings {
@@ -87,11 +113,17 @@ function settingsOf(options: EngineOptions): EngineSettings {
  */
 export class KnowledgeEngine implements AnswerEngine {
   #snapshot: Snapshot;
+  /** Swapped together with `#snapshot`, in the same synchronous step. */
+  #glossary: GlossaryState;
   #reloading: Promise<ReloadReport> | undefined;
+  /** Whether the running reload has begun reading: a caller after that needs a reload of its own. */
+  #reloadReading = false;
+  #nextReload: Promise<ReloadReport> | undefined;
   readonly #settings: EngineSettings;
 
-  constructor(snapshot: Snapshot, settings: EngineSettings) {
+  constructor(snapshot: Snapshot, glossary: GlossaryState, settings: EngineSettings) {
     this.#snapshot = snapshot;
+    this.#glossary = glossary;
     this.#settings = settings;
   }
 
@@ -132,15 +164,35 @@ export class KnowledgeEngine implements AnswerEngine {
   }
 
   /**
-   * Reloads from disk. Calls made while a reload runs share its result rather than racing it; a
-   * dry run reads and validates the folder but never swaps.
+   * Reloads from disk; a dry run reads and validates the folder but never swaps. Calls made at
+   * the same time share one reload rather than racing it. A call made once a reload has begun
+   * reading gets the next reload, which starts when that one ends (later calls share it), so a
+   * change saved during a reload (the watcher's next call) is never answered with a reload that
+   * read the folder before it.
    */
   reload(options: ReloadOptions = {}): Promise<ReloadReport> {
     if (options.dryRun) return this.#reload(true);
-    this.#reloading ??= this.#reload(false).finally(() => {
-      this.#reloading = undefined;
-    });
-    return this.#reloading;
+    if (this.#reloading === undefined) {
+      this.#reloadReading = false;
+      setImmediate(() => {
+        this.#reloadReading = true;
+      });
+      this.#reloading = this.#reload(false).finally(() => {
+        this.#reloading = undefined;
+      });
+      return this.#reloading;
+    }
+    if (!this.#reloadReading) return this.#reloading;
+    this.#nextReload ??= this.#reloading.then(
+      () => this.#startNext(),
+      () => this.#startNext(),
+    );
+    return this.#nextReload;
+  }
+
+  #startNext(): Promise<ReloadReport> {
+    this.#nextReload = undefined;
+    return this.reload();
   }
 
   async #reload(dryRun: boolean): Promise<ReloadReport> {
@@ -149,8 +201,13 @@ export class KnowledgeEngine implements AnswerEngine {
     const knowledge = await loadKnowledge(this.#settings.knowledgeDir, { maxFileBytes: this.#settings.maxFileBytes });
     const tookMs = () => Math.round(performance.now() - started);
     const diff = diffArticles(before.articles, knowledge.articles);
+    const stillBeingWritten = knowledge.stillChanging ?? [];
+    const changing = stillBeingWritten.length > 0 ? { stillBeingWritten } : {};
 
     if (knowledge.errors.length > 0 || dryRun) {
+      // Refused: the glossary in use stays; if the folder's no longer loads, say which is used.
+      const glossary = dryRun || knowledge.glossaryFile?.loaded !== false ? this.#glossary : glossaryStateOf(knowledge, this.#glossary);
+      if (!dryRun) this.#glossary = glossary;
       const report: ReloadReport = {
         applied: false,
         dryRun,
@@ -159,18 +216,22 @@ export class KnowledgeEngine implements AnswerEngine {
         after: dryRun && knowledge.errors.length === 0 ? countsOfArticles(knowledge.articles) : countsOf(before),
         ...diff,
         errors: knowledge.errors,
-        warnings: knowledge.warnings,
+        warnings: [...knowledge.warnings, ...glossaryWarnings(glossary)],
         tookMs: tookMs(),
         snapshotVersion: before.version,
+        ...changing,
+        glossary,
       };
       if (dryRun) this.#settings.logger?.info({ ...diff, errors: knowledge.errors.length }, 'reload dry run');
-      else this.#settings.logger?.warn({ errors: knowledge.errors, tookMs: report.tookMs }, 'reload refused: previous knowledge kept');
+      else this.#settings.logger?.warn({ errors: knowledge.errors, ...changing, glossary, tookMs: report.tookMs }, 'reload refused: previous knowledge kept');
       return report;
     }
 
     // Built in slices: questions asked meanwhile are answered from the current snapshot.
     const next = await buildSnapshotInSlices(knowledge, { version: before.version + 1, knowledgeDir: this.#settings.knowledgeDir });
+    const glossary = glossaryStateOf(knowledge, this.#glossary);
     this.#snapshot = next;
+    this.#glossary = glossary;
     const report: ReloadReport = {
       applied: true,
       dryRun: false,
@@ -181,6 +242,7 @@ export class KnowledgeEngine implements AnswerEngine {
       warnings: knowledge.warnings,
       tookMs: tookMs(),
       snapshotVersion: next.version,
+      glossary,
     };
     this.#settings.logger?.info({ ...report, warnings: report.warnings.length }, 'knowledge reloaded');
     return report;
@@ -195,6 +257,7 @@ export class KnowledgeEngine implements AnswerEngine {
       knowledgeDir: snapshot.knowledgeDir,
       problems: snapshot.problems,
       articleList: snapshot.articles.map(({ id, title, date, source }) => ({ id, title, date, source })),
+      glossary: this.#glossary,
     };
   }
 }

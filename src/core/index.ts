@@ -10,6 +10,7 @@ export type {
   Decline,
   DeclineReason,
   EngineStats,
+  GlossaryState,
   Highlight,
   KnowledgeCounts,
   KnowledgeProblem,

@@ -126,6 +126,30 @@ export interface ReloadReport {
   readonly warnings: readonly KnowledgeProblem[];
   readonly tookMs: number;
   readonly snapshotVersion: number;
+  /**
+   * Files that kept changing while the reload read them (each is also in `errors`): they were
+   * skipped rather than read half written, so the reload was not applied.
+   */
+  readonly stillBeingWritten?: readonly string[];
+  /** The glossary the engine answers with after this reload (or dry run). */
+  readonly glossary?: GlossaryState;
+}
+
+/**
+ * Which glossary answers use. A question in other words than the articles' finds its passage
+ * through the glossary, so running without it gives worse answers and must be said loudly.
+ */
+export interface GlossaryState {
+  /**
+   * `loaded`: the folder's glossary is in use. `none`: the folder has no glossary file.
+   * `last-good`: the glossary file does not load; the last one that did is still in use.
+   * `missing`: the glossary file does not load and none ever did: answers run without a glossary.
+   */
+  readonly status: 'loaded' | 'none' | 'last-good' | 'missing';
+  /** The glossary file, relative to the knowledge folder, when there is one. */
+  readonly file?: string;
+  /** Entries (groups of words that mean the same) in use. */
+  readonly entries: number;
 }
 
 export interface ReloadOptions {
@@ -139,6 +163,7 @@ export interface EngineStats extends KnowledgeCounts {
   /** Problems found by the load that built the current snapshot (files it had to leave out). */
   readonly problems: readonly KnowledgeProblem[];
   readonly articleList: readonly ArticleRef[];
+  readonly glossary: GlossaryState;
 }
 
 /** The one interface every adapter uses. */
