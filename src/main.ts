@@ -93,8 +93,9 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<vo
   logger.info('stopped');
 }
 
-function knowledgeDetail(stats: { articles: number; passages: number; snapshotVersion: number }): Record<string, unknown> {
-  return { articles: stats.articles, passages: stats.passages, snapshotVersion: stats.snapshotVersion };
+function knowledgeDetail(stats: { articles: number; passages: number; snapshotVersion: number; glossary: object }): Record<string, unknown> {
+  // glossary.status "missing": answers run without the glossary (it did not load at start).
+  return { articles: stats.articles, passages: stats.passages, snapshotVersion: stats.snapshotVersion, glossary: stats.glossary };
 }
 
 /** Every setting, with the problems of all of them reported together. */
