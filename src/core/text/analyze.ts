@@ -22,38 +22,72 @@ const POSSESSIVE = /['’]s$/;
 const DIACRITICS = /\p{M}+/gu;
 const HAS_LETTER = /\p{L}/u;
 
-const termCache = new Map<string, string>();
-const TERM_CACHE_LIMIT = 200_000;
-
 /** Lowercases, folds accents and drops a possessive: the form stop words are matched against. */
 export function lowerWord(word: string): string {
   if (word === '%') return 'percent';
   return word.toLowerCase().normalize('NFKD').replace(DIACRITICS, '').replace(POSSESSIVE, '').replace('’', "'");
 }
 
-const lowerCache = new Map<string, string>();
+/** Bounds of each word cache: entries, and characters of keys plus values (a proxy for their memory). */
+export const WORD_CACHE_LIMITS = { entries: 50_000, chars: 2_000_000 } as const;
+/** Longer words are not vocabulary that comes back: computing them again is cheaper than keeping them. */
+const LONGEST_CACHED_WORD = 40;
+
+/**
+ * A memo of one word function. The vocabulary of a knowledge base is bounded but questions are
+ * not, so it is bounded by entries and by characters, and emptied when either would be passed.
+ * Keys are copied, so a cached word never keeps alive the whole question it was cut from.
+ */
+class WordCache {
+  readonly #map = new Map<string, string>();
+  #chars = 0;
+
+  constructor(readonly compute: (word: string) => string) {}
+
+  get(word: string): string {
+    let value = this.#map.get(word);
+    if (value !== undefined) return value;
+    value = this.compute(word);
+    if (word.length > LONGEST_CACHED_WORD) return value;
+    const chars = word.length + value.length;
+    if (this.#map.size >= WORD_CACHE_LIMITS.entries || this.#chars + chars > WORD_CACHE_LIMITS.chars) {
+      this.#map.clear();
+      this.#chars = 0;
+    }
+    this.#map.set(ownCopy(word), ownCopy(value));
+    this.#chars += chars;
+    return value;
+  }
+
+  sizes(): { entries: number; chars: number } {
+    let chars = 0;
+    for (const [key, value] of this.#map) chars += key.length + value.length;
+    return { entries: this.#map.size, chars };
+  }
+}
+
+/**
+ * A copy of a string that shares no memory with the text it was cut from: V8 represents a slice
+ * of 13 or more characters as a view into its parent, which would keep the whole question alive.
+ */
+function ownCopy(text: string): string {
+  return text.length < 13 ? text : ` ${text}`.slice(1);
+}
 
 /** `lowerWord`, remembered: the same words come back in every passage and question. */
-function cachedLower(surface: string): string {
-  let lower = lowerCache.get(surface);
-  if (lower === undefined) {
-    lower = lowerWord(surface);
-    if (lowerCache.size >= TERM_CACHE_LIMIT) lowerCache.clear();
-    lowerCache.set(surface, lower);
-  }
-  return lower;
-}
+const lowerCache = new WordCache(lowerWord);
+
+/** American spelling, then the Porter stem, remembered. */
+const termCache = new WordCache((lower) => (HAS_LETTER.test(lower) ? stemmer(americanSpelling(lower)) : lower));
 
 /** The index term for a lowercased word: American spelling, then the Porter stem. */
 export function termOf(lower: string): string {
-  let term = termCache.get(lower);
-  if (term === undefined) {
-    term = HAS_LETTER.test(lower) ? stemmer(americanSpelling(lower)) : lower;
-    // The vocabulary of a knowledge base is bounded, but questions are not: cap the cache.
-    if (termCache.size >= TERM_CACHE_LIMIT) termCache.clear();
-    termCache.set(lower, term);
-  }
-  return term;
+  return termCache.get(lower);
+}
+
+/** How full each word cache is, for tests and benchmarks. */
+export function wordCacheSizes(): { lower: { entries: number; chars: number }; term: { entries: number; chars: number } } {
+  return { lower: lowerCache.sizes(), term: termCache.sizes() };
 }
 
 /** Splits a text into words with their offsets, lowercase forms, stems and stop-word flags. */
@@ -62,7 +96,7 @@ export function tokenize(text: string): Token[] {
   for (const match of text.matchAll(WORD)) {
     const surface = match[0];
     const start = match.index;
-    const lower = cachedLower(surface);
+    const lower = lowerCache.get(surface);
     if (lower.length === 0) continue;
     tokens.push({
       surface,
