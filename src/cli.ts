@@ -74,8 +74,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'start': {
         // Imported here: the chat platforms' libraries are slow to load and other commands don't need them.
         const { startBot } = await import('./main.js');
-        await startBot();
-        return 0;
+        return await startBot();
       }
       case 'help':
       case '--help':
@@ -244,7 +243,18 @@ async function registerDiscord(io: CliIo): Promise<number> {
   if (problems.length > 0) throw new ConfigError(problems);
   if (!config) throw new ConfigError(['DISCORD_TOKEN and DISCORD_APPLICATION_ID are needed to register commands']);
   const { inviteUrl, registerCommands } = await import('../adapters/discord/register.js');
-  const registration = await registerCommands(config);
+  const { classifyDiscordError } = await import('../adapters/discord/connection.js');
+  let registration: Awaited<ReturnType<typeof registerCommands>>;
+  try {
+    registration = await registerCommands(config);
+  } catch (error) {
+    // One line an operator can act on: 2 for a rejected token or id (fix the setting), 1 for a network failure (try again).
+    const failure = classifyDiscordError(error, config);
+    if (failure === undefined) throw error;
+    const check = failure.kind === 'unreachable' ? ` (check ${failure.setting} and the network)` : '';
+    io.stderr.write(`apo-bot: discord:register: ${failure.summary}${check}\n`);
+    return failure.kind === 'rejected' ? 2 : 1;
+  }
   const where = registration.guildId ? `in guild ${registration.guildId}` : 'globally (they can take up to an hour to appear)';
   io.stdout.write(`Registered ${registration.names.map((name) => `/${name}`).join(', ')} ${where}.\nInvite the bot: ${inviteUrl(config)}\n`);
   return 0;

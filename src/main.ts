@@ -1,11 +1,11 @@
 import { runTerminalChat } from '../adapters/terminal/chat.js';
-import type { ChatAdapter } from './adapter.js';
+import { ConnectError, StoppedError, type ChatAdapter } from './adapter.js';
 import { Assistant } from './assistant.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createEngine } from './core/index.js';
 import { startHealthServer, type HealthServer } from './health.js';
 import { QuestionLog } from './insight/questionLog.js';
-import { createLogger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { RateLimiter } from './rateLimit.js';
 import { watchFolder } from './watch.js';
 
@@ -14,9 +14,10 @@ import { watchFolder } from './watch.js';
  * configuration enables, with the health endpoint and (optionally) knowledge watching, until
  * SIGINT or SIGTERM. With no chat platform configured it opens the terminal chat, so a fresh
  * clone answers questions right away. This is the one module that knows every adapter; each is
- * imported only when configured, as their libraries are slow to load.
+ * imported only when configured, as their libraries are slow to load. Resolves with the exit
+ * code: 0 after a signal, 2 when every adapter's credentials or settings were rejected.
  */
-export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { config, slack, discord } = await readConfiguration(env);
   const terminalOnly = slack === undefined && discord === undefined;
   // The terminal chat shares the screen with the logs: keep them to warnings unless asked.
@@ -31,7 +32,7 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<vo
   if (terminalOnly) {
     logger.info({ knowledgeDir: config.knowledgeDir }, 'no Slack or Discord tokens configured: starting the terminal chat');
     await runTerminalChat({ engine, input: process.stdin, output: process.stdout, color: Boolean(process.stdout.isTTY) });
-    return;
+    return 0;
   }
 
   const assistant = new Assistant({
@@ -52,13 +53,25 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<vo
     adapters.push(createDiscordAdapter({ assistant, config: discord, logger }));
   }
 
-  let started = false;
+  // From here a signal means a clean shutdown, also while adapters are still connecting.
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  // A library's background reconnect may reject with nobody listening: log it, never die of it.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection in the background; still running'));
+
   const health: HealthServer = await startHealthServer(
     {
       live: () => ({ ok: engine.stats().articles > 0, detail: knowledgeDetail(engine.stats()) }),
       ready: () => ({
-        ok: started && !assistant.closing && engine.stats().articles > 0,
-        detail: { ...knowledgeDetail(engine.stats()), adapters: adapters.map((a) => a.name), shuttingDown: assistant.closing },
+        // Ready once every configured adapter has authenticated: one still connecting or failed is not.
+        ok: adapters.every((a) => a.status() === 'ready') && !assistant.closing && engine.stats().articles > 0,
+        detail: {
+          ...knowledgeDetail(engine.stats()),
+          adapters: Object.fromEntries(adapters.map((a) => [a.name, a.status()])),
+          shuttingDown: assistant.closing,
+        },
       }),
     },
     config.healthPort,
@@ -75,23 +88,69 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<vo
       })
     : undefined;
 
-  for (const adapter of adapters) await adapter.start();
-  started = true;
-  logger.info({ adapters: adapters.map((a) => a.name) }, 'apo-bot running');
+  const outcome = await Promise.race([stopRequested.then((signal) => ({ signal })), runAdapters(adapters, logger).then((exitCode) => ({ exitCode }))]);
+  if ('exitCode' in outcome) {
+    // Every adapter failed for good: nothing is left to serve.
+    watcher?.close();
+    await assistant.close(0);
+    await health.close();
+    return outcome.exitCode;
+  }
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  // Stop taking questions, let those in flight finish (bounded), then close every connection.
-  logger.info({ signal }, 'shutting down');
-  const unfinished = await assistant.close(config.shutdownTimeoutMs);
+  // Stop taking questions, let those in flight finish, then close every connection, all within
+  // SHUTDOWN_TIMEOUT_MS: the last second of it (at most half) is kept for closing connections.
+  logger.info({ signal: outcome.signal }, 'shutting down');
+  const deadline = Date.now() + config.shutdownTimeoutMs;
+  // Whatever an adapter is still doing (a connect attempt, a retried request), the process ends by the deadline.
+  setTimeout(() => {
+    logger.warn({ shutdownTimeoutMs: config.shutdownTimeoutMs }, 'still busy at the shutdown deadline: exiting anyway');
+    process.exit(0);
+  }, config.shutdownTimeoutMs).unref();
+  const unfinished = await assistant.close(config.shutdownTimeoutMs - Math.min(1_000, config.shutdownTimeoutMs / 2));
   if (unfinished > 0) logger.warn({ unfinished }, 'questions still running at the shutdown deadline');
   watcher?.close();
-  await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
+  await Promise.race([Promise.allSettled(adapters.map((adapter) => adapter.stop())), delay(deadline - Date.now())]);
   await health.close();
   logger.info('stopped');
+  return 0;
 }
+
+/**
+ * Starts every adapter at once, so one still connecting (or never going to) doesn't hold up the
+ * others. A final failure is one error line naming the setting to check; the others keep
+ * running. Resolves with the exit code only when no adapter is left: 2 when every failure was a
+ * rejected credential or setting, else 1. Logs "apo-bot running" once every adapter has settled.
+ */
+function runAdapters(adapters: readonly ChatAdapter[], logger: Logger): Promise<number> {
+  const failed = new Set<ChatAdapter>();
+  let exitCode = 2;
+  const started = adapters.map(async (adapter) => {
+    try {
+      await adapter.start();
+      return true;
+    } catch (error) {
+      if (error instanceof StoppedError) return false;
+      failed.add(adapter);
+      const others = adapters.filter((a) => !failed.has(a)).map((a) => a.name);
+      const rest = others.length > 0 ? `; ${others.join(' and ')} keeps running` : '';
+      if (error instanceof ConnectError) {
+        const { setting, code } = error.failure;
+        logger.error({ adapter: adapter.name, setting, code }, `${error.message}: the ${adapter.name} adapter is stopped${rest}`);
+      } else {
+        exitCode = 1;
+        logger.error({ adapter: adapter.name, err: error }, `the ${adapter.name} adapter could not start${rest}`);
+      }
+      return false;
+    }
+  });
+  return Promise.all(started).then((results) => {
+    if (!results.some(Boolean)) return exitCode;
+    logger.info({ adapters: adapters.filter((_, i) => results[i]).map((a) => a.name) }, 'apo-bot running');
+    return new Promise<number>(() => {});
+  });
+}
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
 
 function knowledgeDetail(stats: { articles: number; passages: number; snapshotVersion: number; glossary: object }): Record<string, unknown> {
   // glossary.status "missing": answers run without the glossary (it did not load at start).

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closedPort, healthUrl, runBot, UNRESOLVABLE_HOST, type BotProcess, type LogLine } from './helpers/botProcess.js';
+import { closedPort, healthUrl, runBot, UNRESOLVABLE_HOST, type BotProcess, type LogLine } from './helpers/commandProcess.js';
 import { FIXTURE_IDS, startDiscordStandIn, stringOption, type DiscordStandIn } from './support/discord/standIn.js';
 import { buildAppMentionEvent, DEFAULT_SIGNING_SECRET, postSignedEvent, startSlackWebApi, type SlackWebApiStandIn } from './support/slack/index.js';
 

@@ -79,7 +79,7 @@ describe('apo-bot start with Slack configured', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ok', articles: 2, adapters: ['slack'], shuttingDown: false });
+    expect(await ready.json()).toMatchObject({ status: 'ok', articles: 2, adapters: { slack: 'ready' }, shuttingDown: false });
     expect((await fetch(`http://127.0.0.1:${healthPort}/healthz`)).status).toBe(200);
     await postSignedEvent(base, buildAppMentionEvent({ text: 'kpc director name' }), { signingSecret: DEFAULT_SIGNING_SECRET });
     expect(String((await api.waitForCall('chat.postMessage')).body.text)).toContain('Taiho Kang');

@@ -1,8 +1,10 @@
+import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
 import type { Logger } from 'pino';
-import type { ChatAdapter } from '../../src/adapter.js';
+import { connectWithRetry, type ChatAdapter } from '../../src/adapter.js';
 import type { Assistant } from '../../src/assistant.js';
 import type { DiscordConfig } from './config.js';
+import { classifyDiscordError } from './connection.js';
 import { registerInteractions } from './listeners/interactions.js';
 import { registerMessages } from './listeners/messages.js';
 import { registerCommands } from './register.js';
@@ -46,19 +48,42 @@ export function createDiscordAdapter(deps: {
   client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ shard, code: event.code }, 'discord gateway disconnected'));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
 
+  let status = 'connecting';
+  const stopping = new AbortController();
   return {
     name: 'discord',
     client,
+    status: () => status,
     async start() {
-      client.rest.setToken(config.token);
-      const registration = await registerCommands(config, client.rest);
-      logger.info(registration, 'discord commands registered');
-      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(config.token);
-      await ready;
+      try {
+        await connectWithRetry({
+          adapter: 'discord',
+          logger,
+          signal: stopping.signal,
+          onWaiting: (reason) => (status = `connecting: ${reason}`),
+          classify: (error) => classifyDiscordError(error, config),
+          attempt: async (signal) => {
+            client.rest.setToken(config.token);
+            const registration = await registerCommands(config, client.rest);
+            logger.info(registration, 'discord commands registered');
+            const ready = once(client, Events.ClientReady, { signal });
+            ready.catch(() => {});
+            await client.login(config.token);
+            await ready;
+          },
+        });
+        status = 'ready';
+      } catch (error) {
+        status = stopping.signal.aborted ? 'stopped' : `failed: ${(error as Error).message}`;
+        // It will not connect: let go of the client's sockets and timers.
+        if (!stopping.signal.aborted) await client.destroy();
+        throw error;
+      }
     },
     async stop() {
+      stopping.abort();
       await client.destroy();
+      status = 'stopped';
       logger.info('discord adapter stopped');
     },
   };

@@ -1,11 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { App, type AppOptions } from '@slack/bolt';
+import { App, webApi, type AppOptions } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { ChatAdapter } from '../../src/adapter.js';
+import { connectWithRetry, type ChatAdapter } from '../../src/adapter.js';
 import type { Assistant } from '../../src/assistant.js';
 import { boltLoggerFrom } from './boltLogger.js';
 import type { SlackConfig } from './config.js';
+import { classifySlackError } from './connection.js';
 import { RecentKeys } from './deps.js';
 import { registerListeners } from './listeners/index.js';
 
@@ -25,7 +26,9 @@ export function createSlackAdapter(deps: { assistant: Assistant; config: SlackCo
   const { assistant, config } = deps;
   const logger = deps.logger.child({ module: 'slack' });
   const clientOptions = config.apiUrl === undefined ? {} : { slackApiUrl: config.apiUrl };
-  const common: AppOptions = { token: config.botToken, logger: boltLoggerFrom(logger), clientOptions };
+  // Deferred: Bolt would otherwise call auth.test from its constructor, with nobody to catch a
+  // rejected token or to bound the retries of an unreachable Slack. start() verifies first.
+  const common: AppOptions = { token: config.botToken, logger: boltLoggerFrom(logger), clientOptions, deferInitialization: true };
   const options: AppOptions =
     config.mode === 'socket'
       ? { ...common, socketMode: true, appToken: config.appToken, installerOptions: { clientOptions } }
@@ -52,21 +55,59 @@ export function createSlackAdapter(deps: { assistant: Assistant; config: SlackCo
   });
 
   let server: Server | undefined;
+  let status = 'connecting';
+  let started = false;
+  const stopping = new AbortController();
+  // One try per call and a bounded wait, so connectWithRetry decides the retries and says why.
+  const verifier = new webApi.WebClient(config.botToken, {
+    ...clientOptions,
+    retryConfig: { retries: 0 },
+    timeout: 10_000,
+    logger: boltLoggerFrom(logger.child({}, { level: 'error' })),
+  });
   return {
     name: 'slack',
     app,
     address: () => (server?.address() as AddressInfo | null) ?? undefined,
+    status: () => status,
     async start() {
-      if (config.mode === 'socket') {
-        await app.start();
-        logger.info({ mode: 'socket' }, 'slack adapter connected');
-      } else {
-        server = (await app.start({ port: config.port, host: config.host })) as Server;
-        logger.info({ mode: 'http', address: server.address() }, 'slack adapter listening');
+      let setting = 'SLACK_BOT_TOKEN';
+      try {
+        await connectWithRetry({
+          adapter: 'slack',
+          logger,
+          signal: stopping.signal,
+          onWaiting: (reason) => (status = `connecting: ${reason}`),
+          classify: (error) => classifySlackError(error, setting, config.apiUrl),
+          attempt: async () => {
+            setting = 'SLACK_BOT_TOKEN';
+            await verifier.auth.test();
+            await app.init();
+            if (config.mode === 'socket') {
+              setting = 'SLACK_APP_TOKEN';
+              await app.start();
+              started = true;
+            }
+          },
+        });
+        if (config.mode === 'socket') {
+          logger.info({ mode: 'socket' }, 'slack adapter connected');
+        } else {
+          server = (await app.start({ port: config.port, host: config.host })) as Server;
+          started = true;
+          logger.info({ mode: 'http', address: server.address() }, 'slack adapter listening');
+        }
+        status = 'ready';
+      } catch (error) {
+        status = stopping.signal.aborted ? 'stopped' : `failed: ${(error as Error).message}`;
+        throw error;
       }
     },
     async stop() {
-      await app.stop();
+      stopping.abort();
+      // HTTP mode's receiver refuses to stop a server it never started.
+      if (started || config.mode === 'socket') await app.stop();
+      status = 'stopped';
       logger.info('slack adapter stopped');
     },
   };
