@@ -30,6 +30,11 @@ describe('renderDiscordAnswer', () => {
     expect(embed.fields?.[0]?.value).toBe('2020-01-01 · paragraph 2\nThe APO runs **\\*SME\\*** programmes.');
   });
 
+  it('escapes article titles in the citation fields too', () => {
+    const embed = renderDiscordAnswer(answer({ citations: [{ ...answer().citations[0]!, title: '[click](https://evil.example) *now*' }] }));
+    expect(embed.fields?.[0]?.name).toBe('1. \\[click\\](https://evil.example) \\*now\\*');
+  });
+
   it('says plainly what the knowledge base covers when declining', () => {
     const embed = renderDiscordAnswer(
       answer({

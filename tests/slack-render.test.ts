@@ -48,6 +48,29 @@ describe('renderSlackAnswer', () => {
   });
 });
 
+describe('renderSlackAnswer escaping', () => {
+  /** Every string anywhere in the message: the notification text, every block, every element. */
+  const strings = (value: unknown): string[] =>
+    typeof value === 'string' ? [value] : typeof value === 'object' && value !== null ? Object.values(value).flatMap(strings) : [];
+  const raw = /<[!@#]|<https?:|<mailto:/;
+
+  it('escapes article text in every field, the notification text included', () => {
+    const message = renderSlackAnswer({
+      ...answer,
+      answer: 'Tell <!channel> and <@U123> about <https://evil.example|this>.',
+      citations: answer.citations.map((c) => ({ ...c, title: 'Alerts <!here>', snippet: 'Tell <!channel> now' })),
+    });
+    for (const text of strings(message)) expect(text).not.toMatch(raw);
+    expect(message.text).toBe('“Tell &lt;!channel&gt; and &lt;@U123&gt; about &lt;https://evil.example|this&gt;.” — Alerts &lt;!here&gt; (2018-09-25), paragraph 1');
+  });
+
+  it('escapes the notification text of a decline', () => {
+    const message = renderSlackAnswer({ ...answer, answered: false, answer: null, citations: [], message: 'Nothing about <!channel>' });
+    for (const text of strings(message)) expect(text).not.toMatch(raw);
+    expect(message.text).toBe('Nothing about &lt;!channel&gt;');
+  });
+});
+
 describe('renderSlackReloadReport', () => {
   const report = (errors: number): ReloadReport => ({
     applied: false,

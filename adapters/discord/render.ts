@@ -56,7 +56,7 @@ export function renderDiscordAnswer(answer: Answer): APIEmbed {
   const source = first ? `\n— *${plain(first.title)}* (${first.date}), paragraph ${first.paragraph}` : '';
   const quote = trimText(plain(trimText(answer.answer, EMBED_LIMITS.description)), EMBED_LIMITS.description - source.length - 4);
   const fields = answer.citations.slice(0, 3).map((citation, i) => ({
-    name: trimText(`${i + 1}. ${citation.title}`, EMBED_LIMITS.fieldName),
+    name: trimText(`${i + 1}. ${plain(trimText(citation.title, EMBED_LIMITS.fieldName))}`, EMBED_LIMITS.fieldName),
     value: trimText(
       `${citation.date} · paragraph ${citation.paragraph}\n${markSnippet(citation.snippet, citation.highlights, '**', '**', plain)}`,
       EMBED_LIMITS.fieldValue,

@@ -5,7 +5,10 @@ import { trimText } from '../../src/replyText.js';
 
 type KnownBlock = types.KnownBlock;
 
-/** What chat.postMessage and respond() take: blocks, and text for notifications and old clients. */
+/**
+ * What chat.postMessage and respond() take: blocks, and text for notifications and old clients.
+ * Slack reads `text` as mrkdwn too, so it is escaped like the blocks.
+ */
 export interface SlackMessage {
   readonly text: string;
   readonly blocks: KnownBlock[];
@@ -46,7 +49,7 @@ export function renderSlackAnswer(answer: Answer, questionId?: string): SlackMes
       blocks.push(section(`The knowledge base covers:\n${list}`));
     }
     blocks.push(context(`${echo} · \`/apo help\` for what I can do`));
-    return { text: trimText(answer.message, FALLBACK_TEXT_LIMIT), blocks };
+    return { text: fallbackText(answer.message), blocks };
   }
 
   const quote = answer.answer.replace(/\s+/g, ' ');
@@ -61,7 +64,15 @@ export function renderSlackAnswer(answer: Answer, questionId?: string): SlackMes
   blocks.push(context(`${echo} · quoted from the APO knowledge base`));
   if (questionId !== undefined) blocks.push(voteButtons(questionId));
   const source = first ? ` — ${first.title} (${first.date}), paragraph ${first.paragraph}` : '';
-  return { text: trimText(`“${quote}”${source}`, FALLBACK_TEXT_LIMIT), blocks };
+  return { text: fallbackText(`“${quote}”${source}`), blocks };
+}
+
+/** The notification text: escaped, then cut, so a cut can never leave a raw `<` behind. */
+const fallbackText = (text: string): string => trimText(escapeMrkdwn(text), FALLBACK_TEXT_LIMIT);
+
+/** A message with text only (a notice, a refusal, an error that may echo what the user typed), escaped. */
+export function renderSlackNotice(text: string): { text: string } {
+  return { text: fallbackText(text) };
 }
 
 /** "Did this help?" buttons; the value carries the question id, so the vote joins its question in the log. */

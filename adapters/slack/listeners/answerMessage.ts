@@ -1,7 +1,7 @@
 import type { SayFn } from '@slack/bolt';
 import { apologyText } from '../../../src/replyText.js';
 import type { SlackDeps } from '../deps.js';
-import { renderSlackAnswer } from '../render.js';
+import { renderSlackAnswer, renderSlackNotice } from '../render.js';
 
 export interface IncomingQuestion {
   readonly text: string;
@@ -32,7 +32,7 @@ async function answer(question: IncomingQuestion, say: SayFn, deps: SlackDeps): 
       audience: 'internal',
     });
     questionId = outcome.questionId;
-    const reply = outcome.kind === 'answer' ? renderSlackAnswer(outcome.answer, outcome.questionId) : { text: outcome.message };
+    const reply = outcome.kind === 'answer' ? renderSlackAnswer(outcome.answer, outcome.questionId) : renderSlackNotice(outcome.message);
     await say({ ...reply, ...thread, unfurl_links: false, unfurl_media: false });
   } catch (error) {
     deps.logger.error({ err: error, questionId, channelKind: question.channelKind }, 'slack question failed');

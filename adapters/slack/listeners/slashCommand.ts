@@ -2,7 +2,7 @@ import type { App, RespondFn } from '@slack/bolt';
 import { parseDuration } from '../../../src/insight/stats.js';
 import { apologyText } from '../../../src/replyText.js';
 import type { SlackDeps } from '../deps.js';
-import { renderSlackAnswer, renderSlackHelp, renderSlackInsight, renderSlackReloadReport } from '../render.js';
+import { renderSlackAnswer, renderSlackHelp, renderSlackInsight, renderSlackNotice, renderSlackReloadReport } from '../render.js';
 
 export const SLASH_COMMAND = '/apo';
 
@@ -59,7 +59,8 @@ async function stats(period: string | undefined, respond: RespondFn, deps: Slack
   try {
     since = period === undefined ? undefined : new Date(Date.now() - parseDuration(period));
   } catch (error) {
-    await respond({ response_type: 'ephemeral', text: (error as Error).message });
+    // The message echoes what the admin typed: escaped like everything else the bot posts.
+    await respond({ response_type: 'ephemeral', ...renderSlackNotice((error as Error).message) });
     return;
   }
   await respond({ response_type: 'ephemeral', ...renderSlackInsight(await deps.assistant.insight(since)) });
@@ -71,7 +72,7 @@ async function answer(question: string, userId: string, respond: RespondFn, deps
     const outcome = deps.assistant.ask({ platform: 'slack', userId, channelKind: 'command', question, audience: 'internal' });
     questionId = outcome.questionId;
     if (outcome.kind !== 'answer') {
-      await respond({ response_type: 'ephemeral', text: outcome.message });
+      await respond({ response_type: 'ephemeral', ...renderSlackNotice(outcome.message) });
       return;
     }
     await respond({
