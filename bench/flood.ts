@@ -16,7 +16,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildAppMentionEvent, DEFAULT_SIGNING_SECRET, postSignedEvent, startSlackWebApi } from '../tests/support/slack/index.js';
+import { buildAppMentionEvent, DEFAULT_SIGNING_SECRET, startSlackWebApi } from '../tests/support/slack/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -56,6 +56,29 @@ function unsignedPost(port: number, body: Buffer): Promise<string> {
     req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
     req.end(body);
   });
+}
+
+/** Signs and posts one event from a separate Node process; resolves with the status and the time to it. */
+function askSigned(port: number, body: string): Promise<{ status: number | string; ms: number }> {
+  const script = `
+    import { createHmac } from 'node:crypto';
+    const { BODY, TARGET, SECRET } = process.env;
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signature = 'v0=' + createHmac('sha256', SECRET).update('v0:' + timestamp + ':' + BODY).digest('hex');
+    const started = performance.now();
+    const response = await fetch(TARGET, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
+      body: BODY,
+    });
+    process.stdout.write(JSON.stringify({ status: response.status, ms: performance.now() - started }));`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    env: { BODY: body, TARGET: `http://127.0.0.1:${port}/slack/events`, SECRET: DEFAULT_SIGNING_SECRET },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve) => child.on('exit', () => resolve(out ? (JSON.parse(out) as { status: number; ms: number }) : { status: 'no answer', ms: NaN })));
 }
 
 async function main(): Promise<void> {
@@ -110,13 +133,11 @@ async function main(): Promise<void> {
   const started = performance.now();
   const flood = Array.from({ length: total }, () => unsignedPost(port, body));
 
-  // The signed question goes out while the flood is being sent.
+  // The signed question goes out while the flood is being sent, from a process of its own, so
+  // the time it takes is the bot's and not this process's, busy sending the flood.
   await sleep(100);
   const asked = performance.now();
-  const question = buildAppMentionEvent({ text: 'kpc director name' });
-  const delivery = await postSignedEvent(`http://127.0.0.1:${port}`, question, { signingSecret: DEFAULT_SIGNING_SECRET }).catch(
-    (error: Error) => ({ status: error.message }),
-  );
+  const delivery = await askSigned(port, JSON.stringify(buildAppMentionEvent({ text: 'kpc director name' })));
   const answer = await api.waitForCall('chat.postMessage', undefined, 60_000).then(
     (call) => ({ ok: String(call.body.text).includes('Taiho Kang'), ms: performance.now() - asked }),
     () => ({ ok: false, ms: NaN }),
@@ -138,7 +159,7 @@ async function main(): Promise<void> {
     ['bot RSS before', `${before.toFixed(0)} MiB`],
     ['bot RSS peak during', `${peak.toFixed(0)} MiB (+${(peak - before).toFixed(0)} MiB)`],
     ['bot RSS after', Number.isNaN(after) ? `bot exited with ${exitCode}` : `${after.toFixed(0)} MiB`],
-    ['signed question', `HTTP ${delivery.status}, ${answer.ok ? `answered in ${answer.ms.toFixed(0)} ms` : 'NOT answered'}`],
+    ['signed question', `HTTP ${delivery.status} after ${delivery.ms.toFixed(0)} ms; ${answer.ok ? `answer posted ${answer.ms.toFixed(0)} ms after it was sent` : 'NOT answered'}`],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   console.log(`Slack HTTP adapter flood test (Node ${process.version}, ${new Date().toISOString().slice(0, 10)})`);

@@ -9,8 +9,11 @@ import type { SlackConfig } from './config.js';
 import { classifySlackError } from './connection.js';
 import { RecentKeys } from './deps.js';
 import { registerListeners } from './listeners/index.js';
+import { SlackHttpReceiver } from './receiver.js';
+import type { SlackRequestLimits } from './requestChecks.js';
 
 export { readSlackConfig, type SlackConfig } from './config.js';
+export type { SlackRequestLimits } from './requestChecks.js';
 
 export interface SlackAdapter extends ChatAdapter {
   readonly app: App;
@@ -22,7 +25,13 @@ export interface SlackAdapter extends ChatAdapter {
  * The Slack adapter: a Bolt app in Socket Mode or HTTP mode with the mention, DM and `/apo`
  * listeners. HTTP mode also answers `GET /healthz` (200 while knowledge is loaded).
  */
-export function createSlackAdapter(deps: { assistant: Assistant; config: SlackConfig; logger: Logger }): SlackAdapter {
+export function createSlackAdapter(deps: {
+  assistant: Assistant;
+  config: SlackConfig;
+  logger: Logger;
+  /** HTTP mode's limits on request bodies; the defaults suit Slack. */
+  limits?: Partial<SlackRequestLimits>;
+}): SlackAdapter {
   const { assistant, config } = deps;
   const logger = deps.logger.child({ module: 'slack' });
   const clientOptions = config.apiUrl === undefined ? {} : { slackApiUrl: config.apiUrl };
@@ -34,19 +43,19 @@ export function createSlackAdapter(deps: { assistant: Assistant; config: SlackCo
       ? { ...common, socketMode: true, appToken: config.appToken, installerOptions: { clientOptions } }
       : {
           ...common,
-          signingSecret: config.signingSecret,
-          customRoutes: [
-            {
-              path: '/healthz',
-              method: ['GET'],
-              handler: (_request, response) => {
-                const stats = assistant.stats();
-                const ready = stats.articles > 0;
-                response.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
-                response.end(JSON.stringify({ status: ready ? 'ok' : 'no knowledge loaded', articles: stats.articles, passages: stats.passages }));
-              },
+          // Our receiver instead of Bolt's HTTPReceiver: it refuses before reading a body, bounds
+          // how much it reads, and drops replays (see receiver.ts).
+          receiver: new SlackHttpReceiver({
+            signingSecret: config.signingSecret ?? '',
+            logger,
+            ...(deps.limits ? { limits: deps.limits } : {}),
+            healthz: (_request, response) => {
+              const stats = assistant.stats();
+              const ready = stats.articles > 0;
+              response.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
+              response.end(JSON.stringify({ status: ready ? 'ok' : 'no knowledge loaded', articles: stats.articles, passages: stats.passages }));
             },
-          ],
+          }),
         };
   const app = new App(options);
   registerListeners(app, { assistant, config, logger, seen: new RecentKeys() });
