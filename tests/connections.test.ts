@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closedPort, healthUrl, runBot, UNRESOLVABLE_HOST, type BotProcess, type LogLine } from './helpers/commandProcess.js';
 import { FIXTURE_IDS, startDiscordStandIn, stringOption, type DiscordStandIn } from './support/discord/standIn.js';
 import { buildAppMentionEvent, DEFAULT_SIGNING_SECRET, postSignedEvent, startSlackWebApi, type SlackWebApiStandIn } from './support/slack/index.js';
+import { startSocketModeServer, type SocketModeStandIn } from './support/slack/socketModeStandIn.js';
 
 const ERROR = 50;
 const WARN = 40;
@@ -18,6 +19,7 @@ const WARN = 40;
 let bots: BotProcess[] = [];
 let slack: SlackWebApiStandIn | undefined;
 let discord: DiscordStandIn | undefined;
+let socket: SocketModeStandIn | undefined;
 let dataDir: string;
 beforeEach(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'apo-data-'));
@@ -25,8 +27,10 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const bot of bots) bot.proc.kill('SIGKILL');
   bots = [];
+  await socket?.close();
   await slack?.close();
   await discord?.close();
+  socket = undefined;
   slack = undefined;
   discord = undefined;
   await rm(dataDir, { recursive: true, force: true });
@@ -114,6 +118,41 @@ describe('when Slack rejects the bot token (invalid_auth)', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ setting: 'SLACK_BOT_TOKEN', code: 'invalid_auth' });
     expectNoStackTrace(bot);
+  });
+});
+
+describe('in Socket Mode', () => {
+  const socketEnv = (api: SlackWebApiStandIn, appToken: string): Record<string, string> => ({
+    SLACK_BOT_TOKEN: api.botToken,
+    SLACK_APP_TOKEN: appToken,
+    SLACK_API_URL: api.url,
+  });
+
+  it('names SLACK_APP_TOKEN in one line and exits 2 when Slack rejects it', async () => {
+    slack = await startSlackWebApi();
+    socket = await startSocketModeServer(slack);
+    const bot = start(socketEnv(slack, 'xapp-wrong-token'));
+    expect(await bot.exited).toBe(2);
+    const errors = bot.lines.filter((line) => (line.level as number) >= ERROR);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ adapter: 'slack', setting: 'SLACK_APP_TOKEN', code: 'invalid_auth' });
+    expectNoStackTrace(bot);
+  });
+
+  it('survives a background reconnect that is refused, and still exits 0 on SIGTERM', async () => {
+    slack = await startSlackWebApi();
+    socket = await startSocketModeServer(slack);
+    const bot = start(socketEnv(slack, 'xapp-test-token'));
+    await bot.waitForLine((line) => line.msg === 'apo-bot running');
+    // The app token is revoked while connected: Bolt's own reconnect is refused, in the background.
+    slack.failNext('apps.connections.open', 'invalid_auth');
+    await socket.close();
+    socket = undefined;
+    const refused = await bot.waitForLine((line) => String(line.msg).includes('unhandled rejection'), 15_000);
+    expect(JSON.stringify(refused)).toContain('invalid_auth');
+    expect((await fetch(`${await healthUrl(bot)}/healthz`)).status).toBe(200);
+    bot.proc.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
   });
 });
 

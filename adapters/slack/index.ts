@@ -94,6 +94,8 @@ export function createSlackAdapter(deps: {
             await app.init();
             if (config.mode === 'socket') {
               setting = 'SLACK_APP_TOKEN';
+              // Checked here too, so a refused app token is one line of ours, not Bolt's retries.
+              await verifier.apps.connections.open({ token: config.appToken });
               await app.start();
               started = true;
             }
