@@ -1,8 +1,10 @@
+import SearchableMap from 'minisearch/SearchableMap';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { tokenize, type Token } from '../text/analyze.js';
 import type { KnowledgeProblem } from '../types.js';
 import { yamlToJs } from './frontMatter.js';
+import { keysWithinTypos } from './typoLookup.js';
 
 /**
  * The glossary says which words and phrases mean the same thing ("KPC" and "Korea Productivity
@@ -85,7 +87,10 @@ export function compileGlossary(groups: readonly (readonly string[])[]): Glossar
     }
   });
   for (const list of byFirst.values()) list.sort((a, b) => b.terms.length - a.terms.length);
-  return { groups, phrasesByFirstTerm: byFirst };
+  const glossary: Glossary = { groups, phrasesByFirstTerm: byFirst };
+  // Built with the glossary, so the first question does not pay for it.
+  phraseIndex(glossary);
+  return glossary;
 }
 
 function sameTerms(a: readonly string[], b: readonly string[]): boolean {
@@ -95,36 +100,71 @@ function sameTerms(a: readonly string[], b: readonly string[]): boolean {
 /** Whether a word of a text stands for a word of a glossary phrase. */
 export type TermEquality = (phraseTerm: string, textTerm: string) => boolean;
 
+/**
+ * A looser equality (for questions, where typos happen) with its bound: `equal` never holds
+ * between terms more than `typos(textTerm)` typos apart (a letter added, dropped or changed, or
+ * two neighbouring letters swapped), so only the phrases whose first term is that close are tried.
+ */
+export interface TypoEquality {
+  readonly equal: TermEquality;
+  readonly typos: (textTerm: string) => number;
+}
+
 const sameTerm: TermEquality = (a, b) => a === b;
 
-const phrasesLongestFirst = new WeakMap<Glossary, readonly GlossaryPhrase[]>();
+/** The phrases' first terms, for typo-tolerant lookup, and each phrase's place longest first. */
+interface PhraseIndex {
+  readonly firstTerms: SearchableMap<true>;
+  readonly rank: ReadonlyMap<GlossaryPhrase, number>;
+  readonly longestFirst: readonly GlossaryPhrase[];
+}
 
-/** Every phrase of a glossary, longest first: listed once per glossary, not once per question. */
-function longestFirst(glossary: Glossary): readonly GlossaryPhrase[] {
-  let phrases = phrasesLongestFirst.get(glossary);
-  if (phrases === undefined) {
-    phrases = [...glossary.phrasesByFirstTerm.values()].flat().sort((a, b) => b.terms.length - a.terms.length);
-    phrasesLongestFirst.set(glossary, phrases);
+const phraseIndexes = new WeakMap<Glossary, PhraseIndex>();
+
+/** Built once per glossary, not once per question. */
+function phraseIndex(glossary: Glossary): PhraseIndex {
+  let index = phraseIndexes.get(glossary);
+  if (index === undefined) {
+    const longestFirst = [...glossary.phrasesByFirstTerm.values()].flat().sort((a, b) => b.terms.length - a.terms.length);
+    const firstTerms = new SearchableMap<true>();
+    for (const first of glossary.phrasesByFirstTerm.keys()) firstTerms.set(first, true);
+    index = { firstTerms, rank: new Map(longestFirst.map((phrase, i) => [phrase, i])), longestFirst };
+    phraseIndexes.set(glossary, index);
   }
-  return phrases;
+  return index;
+}
+
+/**
+ * The phrases that may stand at a word, in the order they are tried: longest first, and among
+ * phrases of one length in glossary order (as every phrase was tried before it was indexed).
+ */
+function candidatesAt(glossary: Glossary, textTerm: string, equal: TermEquality | TypoEquality): readonly GlossaryPhrase[] | undefined {
+  if (equal === sameTerm) return glossary.phrasesByFirstTerm.get(textTerm);
+  const index = phraseIndex(glossary);
+  if (typeof equal === 'function') return index.longestFirst;
+  const phrases: GlossaryPhrase[] = [];
+  for (const first of keysWithinTypos(index.firstTerms, textTerm, equal.typos(textTerm))) {
+    if (equal.equal(first, textTerm)) phrases.push(...(glossary.phrasesByFirstTerm.get(first) ?? []));
+  }
+  return phrases.sort((a, b) => (index.rank.get(a) as number) - (index.rank.get(b) as number));
 }
 
 /**
  * Finds glossary phrases in a token list, longest first and without overlaps, so "Korea
  * Productivity Center" counts as KPC and not also as Korea. With a looser `equal` (typos allowed,
- * for questions), every phrase is tried at every word, not only those with the same first word.
+ * for questions), the phrases whose first word is within its typos of a word are tried there; a
+ * bare equality function, with no bound, tries every phrase at every word.
  */
-export function findConcepts(glossary: Glossary, tokens: readonly Token[], equal: TermEquality = sameTerm): ConceptMatch[] {
+export function findConcepts(glossary: Glossary, tokens: readonly Token[], equal: TermEquality | TypoEquality = sameTerm): ConceptMatch[] {
   if (glossary.groups.length === 0) return [];
-  const all = equal === sameTerm ? undefined : longestFirst(glossary);
+  const same = typeof equal === 'function' ? equal : equal.equal;
   const matches: ConceptMatch[] = [];
   let i = 0;
   while (i < tokens.length) {
-    const candidates = all ?? glossary.phrasesByFirstTerm.get((tokens[i] as Token).term);
-    const found = candidates?.find((phrase) =>
+    const found = candidatesAt(glossary, (tokens[i] as Token).term, equal)?.find((phrase) =>
       phrase.terms.every((term, k) => {
         const token = tokens[i + k];
-        return token !== undefined && equal(term, token.term);
+        return token !== undefined && same(term, token.term);
       }),
     );
     if (found) {

@@ -83,7 +83,11 @@ export function analyzeQuestion(snapshot: Snapshot, question: string): AnalyzedQ
   for (const period of periods) units.push({ kind: 'period', period, words: [period.text], weight: PERIOD_WEIGHT });
 
   // A typo inside a glossary phrase ("study misison") should not hide the phrase.
-  const concepts = findConcepts(snapshot.glossary, tokens, (phraseTerm, term) => phraseTerm === term || (allowedEdits(term) > 0 && termMatch(term, phraseTerm) === FUZZY_WEIGHT));
+  const concepts = findConcepts(snapshot.glossary, tokens, {
+    equal: (phraseTerm, term) => phraseTerm === term || (allowedEdits(term) > 0 && termMatch(term, phraseTerm) === FUZZY_WEIGHT),
+    // termMatch's typos are editDistance's: a swap of two letters counts as one.
+    typos: allowedEdits,
+  });
   const covered = new Set<number>();
   for (const match of concepts) {
     const inside = tokens.slice(match.from, match.to);

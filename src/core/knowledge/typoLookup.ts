@@ -1,0 +1,25 @@
+import type SearchableMap from 'minisearch/SearchableMap';
+
+/**
+ * The keys of `map` within `typos` of `term`, where a typo is a letter added, dropped or changed,
+ * or two neighbouring letters swapped ("misison"), as `editDistance` in search/match.ts counts.
+ * The map's own fuzzy lookup counts a swap as two edits; so each set of swaps is tried on the term
+ * first and the lookup asked for the typos left, rather than asking it for twice as many.
+ */
+export function keysWithinTypos(map: SearchableMap<unknown>, term: string, typos: number): Set<string> {
+  const keys = new Set<string>();
+  const visit = (text: string, from: number, left: number): void => {
+    if (left === 0) {
+      if (map.has(text)) keys.add(text);
+    } else {
+      for (const key of map.fuzzyGet(text, left).keys()) keys.add(key);
+    }
+    // Swaps at positions that do not overlap, in order, so each set of swaps is tried once.
+    for (let i = from; left > 0 && i + 1 < text.length; i++) {
+      if (text[i] === text[i + 1]) continue;
+      visit(`${text.slice(0, i)}${text[i + 1]}${text[i]}${text.slice(i + 2)}`, i + 2, left - 1);
+    }
+  };
+  visit(term, 0, typos);
+  return keys;
+}
