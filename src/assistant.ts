@@ -48,6 +48,8 @@ export class Assistant {
     this.#logger = options.logger.child({ module: 'assistant' });
     this.#log = options.log;
     this.#limiter = options.limiter;
+    // Whatever fails here fails again, and is logged, when the first entry is written.
+    this.#log?.prepare().catch((error: unknown) => this.#logger.warn({ err: error }, 'question log could not be opened yet'));
   }
 
   get closing(): boolean {
@@ -81,13 +83,19 @@ export class Assistant {
     const log = this.#log;
     if (!log) return;
     const at = new Date().toISOString();
-    this.#recording = this.#recording
+    let written: Promise<void> | undefined;
+    const queued = this.#recording
       .then(() => log.hashUser(vote.platform, vote.userId))
-      .then((user) => log.append({ type: 'vote', at, questionId: vote.questionId, platform: vote.platform, user, helpful: vote.helpful }));
-    const written = this.#recording;
-    // The chain goes on whatever happens to this entry; the caller still hears of its failure.
-    this.#recording = written.catch((error: unknown) => this.#logger.error({ err: error }, 'vote log write failed'));
-    await written;
+      .then((user) => {
+        written = log.append({ type: 'vote', at, questionId: vote.questionId, platform: vote.platform, user, helpful: vote.helpful });
+      });
+    // The chain orders entries but does not wait for their writes: the log batches those.
+    this.#recording = queued.catch((error: unknown) => this.#logger.error({ err: error }, 'vote log write failed'));
+    await queued;
+    await written?.catch((error: unknown) => {
+      this.#logger.error({ err: error }, 'vote log write failed');
+      throw error;
+    });
   }
 
   reload(options?: ReloadOptions): Promise<ReloadReport> {
@@ -133,7 +141,8 @@ export class Assistant {
     });
     await Promise.race([Promise.allSettled([...this.#inFlight]), timeout]);
     clearTimeout(timer);
-    await this.flush();
+    await this.#recording;
+    await this.#log?.close();
     return this.#inFlight.size;
   }
 
@@ -147,8 +156,10 @@ export class Assistant {
     const top = answer.citations[0];
     this.#recording = this.#recording
       .then(() => log.hashUser(request.platform, request.userId))
-      .then((user) =>
-        log.append({
+      .then((user) => {
+        // Not awaited: the log writes entries in batches, and the chain only keeps their order.
+        void log
+          .append({
           type: 'question',
           at: new Date().toISOString(),
           questionId,
@@ -161,8 +172,9 @@ export class Assistant {
           ...(answer.decline ? { reason: answer.decline.reason } : {}),
           ...(top ? { topArticle: { id: top.id, title: top.title } } : {}),
           latencyMs: answer.tookMs,
-        }),
-      )
+        })
+          .catch((error: unknown) => this.#logger.error({ err: error, questionId }, 'question log write failed'));
+      })
       .catch((error: unknown) => this.#logger.error({ err: error, questionId }, 'question log write failed'));
   }
 }

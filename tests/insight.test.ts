@@ -1,6 +1,8 @@
-import { appendFile, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { appendFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Assistant } from '../src/assistant.js';
 import { createEngine, type KnowledgeEngine } from '../src/core/index.js';
@@ -50,6 +52,23 @@ describe('the question log', () => {
     expect(await questionLog.hashUser('slack', 'U1')).not.toBe(await questionLog.hashUser('slack', 'U2'));
   });
 
+  it('treats an empty or short salt as missing: makes a new one and logs that pseudonyms changed', async () => {
+    for (const bad of ['', '\n', 'abc']) {
+      await writeFile(path.join(dir, '.user-salt'), bad);
+      const lines: Record<string, unknown>[] = [];
+      const questionLog = log({ logger: pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) }) });
+      const user = await questionLog.hashUser('slack', 'U1');
+      const unsalted = createHash('sha256').update(`${bad.trim()}:slack:U1`).digest('hex').slice(0, 16);
+      expect(user).not.toBe(unsalted);
+      const salt = (await readFile(path.join(dir, '.user-salt'), 'utf8')).trim();
+      expect(salt.length).toBeGreaterThanOrEqual(32);
+      expect(user).toBe(createHash('sha256').update(`${salt}:slack:U1`).digest('hex').slice(0, 16));
+      expect(lines).toContainEqual(expect.objectContaining({ level: 40, msg: expect.stringContaining('pseudonyms') }));
+      // Once replaced, the new salt is kept.
+      expect(await log().hashUser('slack', 'U1')).toBe(user);
+    }
+  });
+
   it('leaves question texts out when the privacy switch is on', async () => {
     const assistant = new Assistant({ engine, logger, log: log({ keepText: false }) });
     ask(assistant, 'Tell me a joke');
@@ -79,6 +98,24 @@ describe('the question log', () => {
     await assistant.flush();
     await appendFile(path.join(dir, 'questions.jsonl'), '{"type":"question","at":"2026-');
     expect(await readQuestionLog(dir)).toHaveLength(1);
+  });
+  it('does not let a line torn by a crash swallow the entry written after it', async () => {
+    const before = new Assistant({ engine, logger, log: log() });
+    ask(before, 'kpc director name');
+    await before.close(1_000);
+    await appendFile(path.join(dir, 'questions.jsonl'), '{"type":"question","at":"2026-');
+    // The next process appends to the same file.
+    const after = new Assistant({ engine, logger, log: log() });
+    ask(after, 'Who conducted the 2018 study mission?');
+    await after.close(1_000);
+    const questions = ((await readQuestionLog(dir)) as QuestionEntry[]).map((entry) => entry.question);
+    expect(questions).toEqual(['kpc director name', 'Who conducted the 2018 study mission?']);
+  });
+
+  it('reads an entry that an older version appended straight after a torn line', async () => {
+    const entry = { type: 'question', at: '2026-01-01T00:00:00Z', questionId: 'q2', platform: 'slack', user: 'u', channelKind: 'c', chars: 1, answered: true, latencyMs: 1 };
+    await writeFile(path.join(dir, 'questions.jsonl'), `{"type":"question","at":"2026-${JSON.stringify(entry)}\n${JSON.stringify({ ...entry, questionId: 'q3' })}\n`);
+    expect((await readQuestionLog(dir)).map((e) => e.questionId)).toEqual(['q2', 'q3']);
   });
 });
 

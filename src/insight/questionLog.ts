@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import type { Logger } from 'pino';
 
 /** One question as the log keeps it. The user is a salted hash: the log never holds user ids. */
 export interface QuestionEntry {
@@ -39,19 +40,31 @@ export interface QuestionLogOptions {
   readonly maxBytes: number;
   /** Rotated files kept: questions.jsonl.1 (newest) to .N. */
   readonly keepFiles: number;
+  /** Told when the salt had to be replaced (so every pseudonym changed). */
+  readonly logger?: Logger;
 }
 
 const FILE = 'questions.jsonl';
 const SALT_FILE = '.user-salt';
+/** A salt shorter than this (an empty file, a truncated one) would barely salt the hash. */
+const MIN_SALT_LENGTH = 32;
 
 /**
- * An append-only JSON Lines log of questions and votes under DATA_DIR, rotated by size. Each
- * entry is one write of one line, so a crash loses at most the line being written; reading skips
- * a torn last line.
+ * An append-only JSON Lines log of questions and votes under DATA_DIR, rotated by size. The file
+ * stays open; the entries of one turn of the event loop are written together, at once or as soon
+ * as the previous write is done, so the file keeps up under load and a crash loses at most the
+ * entries of the last moment.
+ * A line torn by a crash is ended before anything else is appended, and reading skips it.
  */
 export class QuestionLog {
   #salt: string | undefined;
-  #writing: Promise<void> = Promise.resolve();
+  #opening: Promise<FileHandle> | undefined;
+  /** Bytes in the current file, as far as this process wrote them. */
+  #size = 0;
+  #pending: { line: string; done: () => void; failed: (error: unknown) => void }[] = [];
+  /** The write running now, if any; entries appended meanwhile go in the next one. */
+  #writing: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(readonly options: QuestionLogOptions) {}
 
@@ -61,46 +74,165 @@ export class QuestionLog {
 
   /** A stable pseudonym for a user: the same person hashes the same, but can't be read back. */
   async hashUser(platform: string, userId: string): Promise<string> {
-    const salt = await this.#loadSalt();
+    const salt = this.#salt ?? (await this.#loadSalt());
     return createHash('sha256').update(`${salt}:${platform}:${userId}`).digest('hex').slice(0, 16);
   }
 
-  /** Appends an entry; entries are written one at a time, in the order they were given. */
+  /**
+   * Loads the salt and opens the file, so the first questions don't wait for it: under load each
+   * step of file work waits a whole turn of a busy event loop, and a cold start took 2.4 s.
+   */
+  async prepare(): Promise<void> {
+    await this.#loadSalt();
+    await this.#open();
+  }
+
+  /** Appends an entry, in the order given; resolves once it is written. */
   append(entry: LogEntry): Promise<void> {
     const line = `${JSON.stringify(this.options.keepText || entry.type !== 'question' ? entry : withoutText(entry))}\n`;
-    this.#writing = this.#writing.then(() => this.#write(line));
-    return this.#writing;
+    return new Promise<void>((done, failed) => {
+      this.#pending.push({ line, done, failed });
+      // Gather what arrives in the same turn of the event loop into one write.
+      this.#timer ??= setTimeout(() => this.#startWriting(), 0);
+    });
   }
 
-  /** Resolves when every entry appended so far is on disk. */
-  flush(): Promise<void> {
-    return this.#writing.catch(() => undefined);
+  /** Resolves when every entry appended so far is written. */
+  async flush(): Promise<void> {
+    while (this.#pending.length > 0 || this.#writing) {
+      if (!this.#writing) this.#startWriting();
+      await this.#writing?.catch(() => undefined);
+    }
   }
 
-  async #write(line: string): Promise<void> {
+  /** Writes what is pending and closes the file; a later append opens it again. */
+  async close(): Promise<void> {
+    await this.flush();
+    await this.#closeFile();
+  }
+
+  async #closeFile(): Promise<void> {
+    const opening = this.#opening;
+    this.#opening = undefined;
+    await (await opening?.catch(() => undefined))?.close();
+  }
+
+  #startWriting(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#writing || this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#writing = this.#write(batch.map((entry) => entry.line))
+      .then(
+        () => batch.forEach((entry) => entry.done()),
+        (error: unknown) => {
+          batch.forEach((entry) => entry.failed(error));
+          throw error;
+        },
+      )
+      .finally(() => {
+        this.#writing = undefined;
+        // What arrived during this write goes next, at once: the log keeps up however busy it is.
+        if (this.#pending.length > 0) this.#startWriting();
+      });
+    // Each entry's own promise carries the failure to whoever waits for it.
+    this.#writing.catch(() => undefined);
+  }
+
+  /** Writes lines in chunks that keep each file under maxBytes, rotating between them. */
+  async #write(lines: readonly string[]): Promise<void> {
+    let chunk = '';
+    let chunkBytes = 0;
+    for (const line of lines) {
+      const bytes = Buffer.byteLength(line);
+      if (this.#size + chunkBytes + bytes > this.options.maxBytes && this.#size + chunkBytes > 0) {
+        await this.#writeChunk(chunk);
+        chunk = '';
+        chunkBytes = 0;
+        await this.#rotate();
+      }
+      chunk += line;
+      chunkBytes += bytes;
+    }
+    await this.#writeChunk(chunk);
+  }
+
+  async #writeChunk(text: string): Promise<void> {
+    if (text === '') return;
+    const handle = await this.#open();
+    const buffer = Buffer.from(text, 'utf8');
+    await handle.write(buffer);
+    this.#size += buffer.length;
+  }
+
+  /** The open file; on opening, a last line left unfinished by a crash is ended first. */
+  #open(): Promise<FileHandle> {
+    this.#opening ??= this.#openFile().catch((error: unknown) => {
+      this.#opening = undefined;
+      throw error;
+    });
+    return this.#opening;
+  }
+
+  async #openFile(): Promise<FileHandle> {
     await mkdir(this.options.dir, { recursive: true });
-    const size = await stat(this.file).then((s) => s.size, () => 0);
-    if (size > 0 && size + line.length > this.options.maxBytes) await this.#rotate();
-    await appendFile(this.file, line, { encoding: 'utf8', flag: 'a' });
+    const handle = await open(this.file, 'a+');
+    const { size } = await handle.stat();
+    this.#size = size;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) {
+        await handle.write('\n');
+        this.#size += 1;
+      }
+    }
+    return handle;
   }
 
   async #rotate(): Promise<void> {
+    await this.#closeFile();
     for (let i = this.options.keepFiles - 1; i >= 1; i--) {
       await rename(`${this.file}.${i}`, `${this.file}.${i + 1}`).catch(() => undefined);
     }
     await rename(this.file, `${this.file}.1`);
+    this.#size = 0;
   }
 
-  async #loadSalt(): Promise<string> {
-    if (this.#salt) return this.#salt;
+  #loadingSalt: Promise<string> | undefined;
+
+  #loadSalt(): Promise<string> {
+    this.#loadingSalt ??= this.#readOrMakeSalt().then(
+      (salt) => (this.#salt = salt),
+      (error: unknown) => {
+        this.#loadingSalt = undefined;
+        throw error;
+      },
+    );
+    return this.#loadingSalt;
+  }
+
+  async #readOrMakeSalt(): Promise<string> {
     const file = path.join(this.options.dir, SALT_FILE);
-    const existing = await readFile(file, 'utf8').catch(() => undefined);
-    if (existing?.trim()) return (this.#salt = existing.trim());
+    const existing = (await readFile(file, 'utf8').catch(() => undefined))?.trim();
+    if (existing !== undefined && existing.length >= MIN_SALT_LENGTH) return existing;
     await mkdir(this.options.dir, { recursive: true });
     const salt = randomBytes(16).toString('hex');
-    await writeFile(file, salt, { flag: 'wx', mode: 0o600 }).catch(() => undefined);
+    if (existing === undefined) {
+      await writeFile(file, salt, { flag: 'wx', mode: 0o600 }).catch(() => undefined);
+    } else {
+      // Empty or too short: as good as unsalted. Replace it whole, so no reader sees half a salt.
+      const temporary = `${file}.${process.pid}.tmp`;
+      await writeFile(temporary, salt, { mode: 0o600 });
+      await rename(temporary, file);
+      this.options.logger?.warn(
+        { file, length: existing.length, minimum: MIN_SALT_LENGTH },
+        'the user salt was empty or too short: made a new one, so user pseudonyms changed from here on',
+      );
+    }
     // Another process may have won the race to create it: use what is on disk.
-    return (this.#salt = (await readFile(file, 'utf8')).trim());
+    return (await readFile(file, 'utf8')).trim();
   }
 }
 
@@ -109,7 +241,7 @@ function withoutText(entry: QuestionEntry): QuestionEntry {
   return rest;
 }
 
-/** Reads every entry of a log folder, oldest first, skipping lines that don't parse (a torn write). */
+/** Reads every entry of a log folder, oldest first, skipping what a torn write left behind. */
 export async function readQuestionLog(dir: string, keepFiles = 20): Promise<LogEntry[]> {
   const file = path.join(dir, FILE);
   const files = [...Array.from({ length: keepFiles }, (_, i) => `${file}.${keepFiles - i}`), file];
@@ -118,13 +250,28 @@ export async function readQuestionLog(dir: string, keepFiles = 20): Promise<LogE
     const text = await readFile(name, 'utf8').catch(() => '');
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;
-      try {
-        const entry = JSON.parse(line) as LogEntry;
-        if (entry.type === 'question' || entry.type === 'vote') entries.push(entry);
-      } catch {
-        // A line cut short by a crash mid-write: everything before it is intact.
-      }
+      const entry = parseLine(line);
+      if (entry) entries.push(entry);
     }
   }
   return entries;
+}
+
+const ENTRY_START = '{"type":"';
+
+/**
+ * One line's entry. A line cut short by a crash does not parse; an older version appended the next
+ * entry straight after it, so look for an entry starting later in the line. `{"type":"` can only
+ * start an entry: inside a JSON string its quotes would be escaped.
+ */
+function parseLine(line: string): LogEntry | undefined {
+  for (let at = 0; at >= 0; at = line.indexOf(ENTRY_START, at + 1)) {
+    try {
+      const entry = JSON.parse(at === 0 ? line : line.slice(at)) as LogEntry;
+      return entry.type === 'question' || entry.type === 'vote' ? entry : undefined;
+    } catch {
+      // Torn here: try the next place an entry could start.
+    }
+  }
+  return undefined;
 }
