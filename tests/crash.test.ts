@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readQuestionLog, type QuestionEntry } from '../src/insight/questionLog.js';
-import { startBotProcess, slackEnv, type BotProcess } from './helpers/botProcess.js';
+import { startBotProcess, slackEnv, type BotProcess } from './helpers/slackBotProcess.js';
 import { buildAppMentionEvent, DEFAULT_SIGNING_SECRET, postSignedEvent, startSlackWebApi, type SlackWebApiStandIn } from './support/slack/index.js';
 
 let dataDir: string;

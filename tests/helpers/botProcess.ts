@@ -1,62 +1,110 @@
+/**
+ * The real `apo-bot` command as a child process, for tests of what an operator sees: its log
+ * lines (JSON), anything else it writes to standard error (a stack trace is not JSON), and how it
+ * exits.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_SIGNING_SECRET, type SlackWebApiStandIn } from '../support/slack/index.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/apo-bot.js', import.meta.url));
 
-/** The environment that runs the Slack adapter in HTTP mode against the stand-in, all on 127.0.0.1. */
-export const slackEnv = (stand: SlackWebApiStandIn, dataDir: string): Record<string, string> => ({
-  SLACK_BOT_TOKEN: stand.botToken,
-  SLACK_SIGNING_SECRET: DEFAULT_SIGNING_SECRET,
-  SLACK_API_URL: stand.url,
-  PORT: '0',
-  HOST: '127.0.0.1',
-  HEALTH_PORT: '0',
-  HEALTH_HOST: '127.0.0.1',
-  DATA_DIR: dataDir,
-});
+export type LogLine = Record<string, unknown>;
 
 export interface BotProcess {
   readonly proc: ChildProcess;
-  /** Resolves once the bot logs that it runs. */
-  readonly running: Promise<void>;
-  readonly exited: Promise<number | null>;
-  readonly lines: Record<string, unknown>[];
-  /** Where Slack's events go: `http://127.0.0.1:<port>`, once running. */
-  slackUrl(): string;
-  /** Where /healthz and /readyz answer, once running. */
-  healthUrl(): string;
+  /** Standard error's JSON lines, in order. */
+  readonly lines: readonly LogLine[];
+  /** Standard error's lines that are not JSON (a stack trace, a crash report). */
+  readonly otherLines: readonly string[];
+  stderr(): string;
+  stdout(): string;
+  /** Resolves with the first log line (already written or still to come) that matches. */
+  waitForLine(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /** Resolves with the exit code (or the signal's name when killed by one). */
+  readonly exited: Promise<number | string | null>;
 }
 
-/** Starts `apo-bot start` (dist/, so build first) with JSON logs, and reads them as they come. */
-export function startBotProcess(env: Record<string, string>): BotProcess {
-  const proc = spawn(process.execPath, [BIN, 'start'], {
+/** Runs `apo-bot <args>` with only the given environment (plus PATH), logging JSON at info. */
+export function runBot(args: string[], env: Record<string, string>): BotProcess {
+  const proc = spawn(process.execPath, [BIN, ...args], {
     env: { PATH: process.env.PATH ?? '', LOG_PRETTY: 'false', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const lines: Record<string, unknown>[] = [];
+  const lines: LogLine[] = [];
+  const otherLines: string[] = [];
+  const waiting: { match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
+  let stderr = '';
+  let stdout = '';
   let pending = '';
-  const running = new Promise<void>((resolve, reject) => {
-    proc.stderr?.on('data', (chunk: Buffer) => {
-      pending += chunk.toString();
-      const complete = pending.split('\n');
-      pending = complete.pop() ?? '';
-      for (const text of complete) {
-        const line = JSON.parse(text) as Record<string, unknown>;
-        lines.push(line);
-        if (line.msg === 'apo-bot running') resolve();
+  proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  proc.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    pending += chunk.toString();
+    const complete = pending.split('\n');
+    pending = complete.pop() ?? '';
+    for (const text of complete) {
+      let line: LogLine;
+      try {
+        line = JSON.parse(text) as LogLine;
+      } catch {
+        otherLines.push(text);
+        continue;
       }
-    });
-    proc.on('exit', (code) => reject(new Error(`apo-bot exited with ${code} before running: ${JSON.stringify(lines.slice(-5))}`)));
+      lines.push(line);
+      for (const waiter of [...waiting]) {
+        if (waiter.match(line)) {
+          waiting.splice(waiting.indexOf(waiter), 1);
+          waiter.resolve(line);
+        }
+      }
+    }
   });
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  const find = (msg: string) => lines.find((line) => line.msg === msg);
+  const exited = new Promise<number | string | null>((resolve) => proc.on('exit', (code, signal) => resolve(code ?? signal)));
   return {
     proc,
-    running,
-    exited,
     lines,
-    slackUrl: () => `http://127.0.0.1:${(find('slack adapter listening')?.address as { port: number }).port}`,
-    healthUrl: () => `http://127.0.0.1:${find('health endpoint listening')?.port as number}`,
+    otherLines,
+    stderr: () => stderr,
+    stdout: () => stdout,
+    exited,
+    waitForLine(match, timeoutMs = 10_000) {
+      const found = lines.find(match);
+      if (found) return Promise.resolve(found);
+      return new Promise<LogLine>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no matching log line within ${timeoutMs} ms; stderr:\n${stderr}`)), timeoutMs);
+        const waiter = {
+          match,
+          resolve: (line: LogLine) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        };
+        waiting.push(waiter);
+        void exited.then((code) => {
+          if (!waiting.includes(waiter)) return;
+          clearTimeout(timer);
+          reject(new Error(`exited with ${String(code)} before a matching log line; stderr:\n${stderr}`));
+        });
+      });
+    },
   };
+}
+
+/** A port on 127.0.0.1 where nothing listens: connections to it are refused at once. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A host name that can never resolve (the .invalid top-level domain is reserved for that). */
+export const UNRESOLVABLE_HOST = 'apo-bot-test.invalid';
+
+/** The health port the bot logged at start. */
+export async function healthUrl(bot: BotProcess): Promise<string> {
+  const line = await bot.waitForLine((l) => l.msg === 'health endpoint listening');
+  return `http://127.0.0.1:${line.port as number}`;
 }
