@@ -62,6 +62,10 @@ export class SlackHttpReceiver implements Receiver {
         if (!response.headersSent) response.writeHead(500).end();
       });
     });
+    // Slack sends its headers and small bodies at once; a client trickling them holds a socket for
+    // seconds, not Node's default minutes.
+    server.headersTimeout = 10_000;
+    server.requestTimeout = this.#limits.bodyTimeoutMs + 10_000;
     this.#server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
