@@ -171,6 +171,21 @@ describe('the apo-bot command with hostile knowledge', () => {
     expect(code).toBe(0);
   });
 
+  it('start with a broken glossary answers, and logs at error that it runs without the glossary', async () => {
+    const folder = await folderWith({ 'glossary.yml': 'synonyms: [[KPC, Korea Productivity Center]\n' });
+    const { code, stdout, stderr } = await run(['start'], { env: { KNOWLEDGE_DIR: folder.dir }, input: 'kpc director name\n' });
+    expect(stdout).toContain('Taiho Kang');
+    const lines = stderr.trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string; glossary?: unknown });
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 50,
+        msg: expect.stringMatching(/^glossary\.yml did not load: answers run WITHOUT the glossary/),
+        glossary: { status: 'missing', file: 'glossary.yml', entries: 0 },
+      }),
+    );
+    expect(code).toBe(0);
+  });
+
   it('check skips a folder it may not read, naming it, and loads the rest', async () => {
     const folder = await folderWith();
     const lost = path.join(folder.dir, 'lost+found');
