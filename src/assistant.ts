@@ -18,7 +18,11 @@ export interface AskRequest {
 export type AskOutcome =
   | { readonly kind: 'answer'; readonly questionId: string; readonly answer: Answer }
   | { readonly kind: 'rate-limited'; readonly questionId: string; readonly retryAfterSeconds: number; readonly message: string }
-  | { readonly kind: 'closing'; readonly questionId: string; readonly message: string };
+  | { readonly kind: 'closing'; readonly questionId: string; readonly message: string }
+  /** Too many questions are being handled already: answering this one too would only make everyone wait. */
+  | { readonly kind: 'busy'; readonly questionId: string; readonly message: string };
+
+export const BUSY_MESSAGE = "I'm busy answering other questions; please ask again in a few seconds.";
 
 export interface AssistantOptions {
   readonly engine: AnswerEngine;
@@ -26,18 +30,27 @@ export interface AssistantOptions {
   /** Where questions and votes are recorded; none when undefined. */
   readonly log?: QuestionLog;
   readonly limiter?: RateLimiter;
+  /**
+   * Most events handled at once (answers being computed and posted, votes, commands); past it a
+   * question gets the busy reply at once. Unlimited when undefined or 0.
+   */
+  readonly maxInFlight?: number;
 }
 
 /**
  * What every chat adapter talks to: the engine, plus what running it for real needs around each
  * question. It enforces the per-user rate limit, records questions and votes in the question log,
- * counts questions in flight, and refuses new ones once shutting down.
+ * counts the work in flight and answers "busy" past its limit (so a burst gets a quick reply
+ * rather than a late answer), and refuses new questions once shutting down.
  */
 export class Assistant {
   readonly #engine: AnswerEngine;
   readonly #logger: Logger;
   readonly #log: QuestionLog | undefined;
   readonly #limiter: RateLimiter | undefined;
+  readonly #maxInFlight: number;
+  /** Questions turned away as busy since the last one answered, for the log. */
+  #turnedAway = 0;
   #closing = false;
   readonly #inFlight = new Set<Promise<unknown>>();
   /** Records are written one after another, in the order questions were asked. */
@@ -48,6 +61,7 @@ export class Assistant {
     this.#logger = options.logger.child({ module: 'assistant' });
     this.#log = options.log;
     this.#limiter = options.limiter;
+    this.#maxInFlight = options.maxInFlight && options.maxInFlight > 0 ? options.maxInFlight : Infinity;
     // Whatever fails here fails again, and is logged, when the first entry is written.
     this.#log?.prepare().catch((error: unknown) => this.#logger.warn({ err: error }, 'question log could not be opened yet'));
   }
@@ -56,10 +70,24 @@ export class Assistant {
     return this.#closing;
   }
 
+  /** Events being handled now: the backlog, for /readyz and the load benchmark. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
   ask(request: AskRequest): AskOutcome {
     const questionId = randomUUID().slice(0, 8);
     if (this.#closing) {
       return { kind: 'closing', questionId, message: 'I am restarting for maintenance; please ask again in a minute.' };
+    }
+    if (this.#inFlight.size >= this.#maxInFlight) {
+      // Once per busy spell, not once per question: a burst would flood the log too.
+      if (this.#turnedAway++ === 0) this.#logger.warn({ inFlight: this.#inFlight.size, maxInFlight: this.#maxInFlight }, 'too many questions in flight: replying busy');
+      return { kind: 'busy', questionId, message: BUSY_MESSAGE };
+    }
+    if (this.#turnedAway > 0) {
+      this.#logger.info({ turnedAway: this.#turnedAway }, 'answering again after replying busy');
+      this.#turnedAway = 0;
     }
     const waitMs = this.#limiter?.take(`${request.platform}:${request.userId}`) ?? 0;
     if (waitMs > 0) {

@@ -24,6 +24,8 @@ export interface Config {
   readonly questionLogMaxBytes: number;
   /** Questions one user may ask a minute; 0 turns the limit off. */
   readonly rateLimitPerMinute: number;
+  /** Events handled at once; past it a question gets a short "busy" reply at once. 0: no limit. */
+  readonly maxInFlight: number;
   /** Reload when a file in the knowledge folder changes. */
   readonly knowledgeWatch: boolean;
   /** Port of /healthz and /readyz while chat adapters run (0: any free port). */
@@ -75,6 +77,7 @@ const envSchema = z.object({
   QUESTION_LOG_TEXT: booleanText('QUESTION_LOG_TEXT').optional(),
   QUESTION_LOG_MAX_BYTES: wholeNumber('QUESTION_LOG_MAX_BYTES', 1024, 1024 ** 3).optional(),
   RATE_LIMIT_PER_MINUTE: wholeNumber('RATE_LIMIT_PER_MINUTE', 0, 100_000).optional(),
+  MAX_IN_FLIGHT: wholeNumber('MAX_IN_FLIGHT', 0, 100_000).optional(),
   KNOWLEDGE_WATCH: booleanText('KNOWLEDGE_WATCH').optional(),
   HEALTH_PORT: wholeNumber('HEALTH_PORT', 0, 65_535).optional(),
   HEALTH_HOST: z.string().optional(),
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     questionLogText: values.QUESTION_LOG_TEXT ?? true,
     questionLogMaxBytes: values.QUESTION_LOG_MAX_BYTES ?? 5 * 1024 * 1024,
     rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE ?? 10,
+    maxInFlight: values.MAX_IN_FLIGHT ?? 64,
     knowledgeWatch: values.KNOWLEDGE_WATCH ?? false,
     healthPort: values.HEALTH_PORT ?? 8080,
     healthHost: values.HEALTH_HOST ?? '0.0.0.0',

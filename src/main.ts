@@ -39,9 +39,10 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<nu
     engine,
     logger,
     ...(config.questionLog
-      ? { log: new QuestionLog({ dir: config.dataDir, keepText: config.questionLogText, maxBytes: config.questionLogMaxBytes, keepFiles: 5 }) }
+      ? { log: new QuestionLog({ dir: config.dataDir, keepText: config.questionLogText, maxBytes: config.questionLogMaxBytes, keepFiles: 5, logger: logger.child({ module: 'question-log' }) }) }
       : {}),
     limiter: new RateLimiter(config.rateLimitPerMinute),
+    maxInFlight: config.maxInFlight,
   });
   const adapters: ChatAdapter[] = [];
   if (slack) {
@@ -71,6 +72,7 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<nu
           ...knowledgeDetail(engine.stats()),
           adapters: Object.fromEntries(adapters.map((a) => [a.name, a.status()])),
           shuttingDown: assistant.closing,
+          inFlight: assistant.inFlight,
         },
       }),
     },
