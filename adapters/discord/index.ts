@@ -66,10 +66,19 @@ export function createDiscordAdapter(deps: {
             client.rest.setToken(config.token);
             const registration = await registerCommands(config, client.rest);
             logger.info(registration, 'discord commands registered');
-            const ready = once(client, Events.ClientReady, { signal });
-            ready.catch(() => {});
-            await client.login(config.token);
-            await ready;
+            // Stop listening for READY when this try fails, or listeners pile up over the retries.
+            const tryOver = new AbortController();
+            const onStop = (): void => tryOver.abort();
+            signal.addEventListener('abort', onStop, { once: true });
+            try {
+              const ready = once(client, Events.ClientReady, { signal: tryOver.signal });
+              ready.catch(() => {});
+              await client.login(config.token);
+              await ready;
+            } finally {
+              tryOver.abort();
+              signal.removeEventListener('abort', onStop);
+            }
           },
         });
         status = 'ready';
