@@ -7,7 +7,7 @@ import { startHealthServer, type HealthServer } from './health.js';
 import { QuestionLog } from './insight/questionLog.js';
 import { createLogger, type Logger } from './logger.js';
 import { RateLimiter } from './rateLimit.js';
-import { watchFolder } from './watch.js';
+import { watchFolder, type ChangeOutcome } from './watch.js';
 
 /**
  * Starts the bot: reads the configuration, loads the knowledge, and runs the chat adapters the
@@ -82,12 +82,20 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<nu
   logger.info({ port: health.port }, 'health endpoint listening');
 
   const watcher = config.knowledgeWatch
-    ? watchFolder(config.knowledgeDir, () => {
-        void engine.reload().then(
-          (report) => logger.info({ applied: report.applied, added: report.added, changed: report.changed, removed: report.removed, errors: report.errors }, 'knowledge changed on disk: reloaded'),
-          (error: unknown) => logger.error({ err: error }, 'reload after a knowledge change failed'),
-        );
-      })
+    ? watchFolder(config.knowledgeDir, () =>
+        engine.reload().then(
+          (report): ChangeOutcome => {
+            const { applied, added, changed, removed, errors, stillBeingWritten = [] } = report;
+            logger.info({ applied, added, changed, removed, errors, stillBeingWritten }, 'knowledge changed on disk: reloaded');
+            // A file still being written was skipped: try again once the folder is quiet.
+            return stillBeingWritten.length > 0 ? 'retry' : 'done';
+          },
+          (error: unknown): ChangeOutcome => {
+            logger.error({ err: error }, 'reload after a knowledge change failed');
+            return 'done';
+          },
+        ),
+      )
     : undefined;
 
   const outcome = await Promise.race([stopRequested.then((signal) => ({ signal })), runAdapters(adapters, logger).then((exitCode) => ({ exitCode }))]);
