@@ -1,25 +1,36 @@
 /**
- * Load test of the Slack adapter in HTTP mode: the real Bolt app on 127.0.0.1 with the local
- * Slack stand-in, thousands of signed app_mention events at a fixed concurrency while the
- * knowledge reloads every second. Prints throughput, latency from request to chat.postMessage,
- * errors and lost answers (the targets are 0 and 0).
+ * Load test of the bot under a burst of Slack events. The bot runs in its own process
+ * (`node bin/apo-bot.js start`, so `npm run build` first) in Slack HTTP mode, as deployed, with the
+ * question log on and the knowledge reloading every second (KNOWLEDGE_WATCH, while this process
+ * adds and removes an article). This process holds the Slack Web API stand-in and the sender of
+ * signed app_mention events, so the bot's process does only the bot's work.
  *
- *   npm run bench:load [-- --events 2000 --concurrency 50 --reload-every 1000]
+ * It reports apart: the acknowledgement latency (the HTTP response to the event POST: what Slack's
+ * 3 s deadline sees), the answer latency (event sent -> chat.postMessage received), the busy
+ * replies (MAX_IN_FLIGHT) with their own latency, errors, lost events (no reply at all), the bot's
+ * resident memory, and its backlog over time (`inFlight` from /readyz, sampled every 250 ms).
+ *
+ * Then, in this process, the heap after many unique long questions through the engine, to show
+ * that the word caches are bounded.
+ *
+ *   npm run build && npm run bench:load [-- --events 2000 --concurrency 50 --reload-every 1000
+ *     --max-in-flight 64 --unique-questions 200000]
  */
-import { cp, mkdtemp, rm, writeFile, unlink } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createSlackAdapter } from '../adapters/slack/index.js';
-import { Assistant } from '../src/assistant.js';
+import { BUSY_MESSAGE } from '../src/assistant.js';
 import { createEngine } from '../src/core/index.js';
-import { QuestionLog } from '../src/insight/questionLog.js';
-import { createLogger } from '../src/logger.js';
+import { wordCacheSizes } from '../src/core/text/analyze.js';
 import { projectRoot } from '../src/paths.js';
-import { RateLimiter } from '../src/rateLimit.js';
-import { buildAppMentionEvent, DEFAULT_SIGNING_SECRET, postSignedEvent, slackConfigFor, startSlackWebApi } from '../tests/support/slack/index.js';
+import { buildAppMentionEvent, DEFAULT_SIGNING_SECRET, postSignedEvent, startSlackWebApi } from '../tests/support/slack/index.js';
 import { DEFAULT_RESPONDERS } from '../tests/support/slack/webApiMethods.js';
+import { exposeGc, liveHeap, summarize, type LatencySummary } from './lib/latency.js';
 
 const QUESTIONS = [
   'Who conducted the 2018 study mission?',
@@ -37,89 +48,146 @@ const { values } = parseArgs({
     events: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '50' },
     'reload-every': { type: 'string', default: '1000' },
+    'max-in-flight': { type: 'string' },
+    'unique-questions': { type: 'string', default: '200000' },
+    'log-level': { type: 'string', default: 'info' },
   },
 });
 const total = Number(values.events);
 const concurrency = Number(values.concurrency);
 const reloadEveryMs = Number(values['reload-every']);
+const uniqueQuestions = Number(values['unique-questions']);
+const BIN = fileURLToPath(new URL('../bin/apo-bot.js', import.meta.url));
+const MiB = 1024 * 1024;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const ms = (value: number): string => `${value.toFixed(1)} ms`;
+const line = (s: LatencySummary): string =>
+  s.count === 0 ? 'none' : `p50 ${ms(s.p50)}, p95 ${ms(s.p95)}, p99 ${ms(s.p99)}, max ${ms(s.max)}`;
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+async function rssOf(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
+}
 
-async function main(): Promise<void> {
+/** A port nobody listens on now, for the bot to take. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface Reply {
+  readonly at: number;
+  readonly busy: boolean;
+  readonly apology: boolean;
+}
+
+async function loadTest(): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), 'apo-load-'));
   const knowledgeDir = path.join(work, 'knowledge');
   await cp(path.join(projectRoot(), 'knowledge'), knowledgeDir, { recursive: true });
 
   const api = await startSlackWebApi();
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  let apologies = 0;
+  const replies = new Map<string, Reply>();
+  let extraReplies = 0;
   api.respondTo('chat.postMessage', (context) => {
     const thread = String(context.body.thread_ts ?? '');
-    const started = sentAt.get(thread);
-    if (started !== undefined) {
-      latencies.push(performance.now() - started);
-      sentAt.delete(thread);
-    }
-    if (String(context.body.text ?? '').startsWith('Sorry')) apologies += 1;
+    const text = String(context.body.text ?? '');
+    if (replies.has(thread)) extraReplies += 1;
+    else replies.set(thread, { at: performance.now(), busy: text === BUSY_MESSAGE, apology: text.startsWith('Sorry') });
     return (DEFAULT_RESPONDERS['chat.postMessage'] as NonNullable<(typeof DEFAULT_RESPONDERS)[string]>)(context);
   });
 
-  const logger = createLogger({ level: 'warn', pretty: false });
-  const engine = await createEngine({ knowledgeDir, logger });
-  const assistant = new Assistant({
-    engine,
-    logger,
-    log: new QuestionLog({ dir: path.join(work, 'data'), keepText: true, maxBytes: 5 * 1024 * 1024, keepFiles: 3 }),
-    // Each event comes from its own user, so the per-user limit (on, as in production) never bites.
-    limiter: new RateLimiter(10),
+  const [slackPort, healthPort] = [await freePort(), await freePort()];
+  const bot = spawn(process.execPath, [BIN, 'start'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      LOG_PRETTY: 'false',
+      LOG_LEVEL: values['log-level'],
+      SLACK_BOT_TOKEN: api.botToken,
+      SLACK_SIGNING_SECRET: DEFAULT_SIGNING_SECRET,
+      SLACK_API_URL: api.url,
+      PORT: String(slackPort),
+      HOST: '127.0.0.1',
+      HEALTH_PORT: String(healthPort),
+      HEALTH_HOST: '127.0.0.1',
+      DATA_DIR: path.join(work, 'data'),
+      KNOWLEDGE_DIR: knowledgeDir,
+      KNOWLEDGE_WATCH: reloadEveryMs > 0 ? 'true' : 'false',
+      ...(values['max-in-flight'] === undefined ? {} : { MAX_IN_FLIGHT: values['max-in-flight'] }),
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const adapter = createSlackAdapter({
-    assistant,
-    logger,
-    config: slackConfigFor(api),
+  const logLines: Record<string, unknown>[] = [];
+  let pending = '';
+  bot.stderr.on('data', (chunk: Buffer) => {
+    pending += chunk.toString();
+    const complete = pending.split('\n');
+    pending = complete.pop() ?? '';
+    for (const text of complete) {
+      try {
+        logLines.push(JSON.parse(text) as Record<string, unknown>);
+      } catch {
+        logLines.push({ msg: text });
+      }
+    }
   });
-  await adapter.start();
-  const appUrl = `http://127.0.0.1:${adapter.address()?.port}`;
+  const exited = new Promise<number | string | null>((resolve) => bot.on('exit', (code, signal) => resolve(code ?? signal)));
+  const startedAt = performance.now();
+  const appUrl = `http://127.0.0.1:${slackPort}`;
+  const healthUrl = `http://127.0.0.1:${healthPort}`;
+  while ((await fetch(`${healthUrl}/readyz`).then((response) => response.status, () => 0)) !== 200) {
+    if (bot.exitCode !== null || performance.now() - startedAt > 30_000) throw new Error(`the bot did not start: ${JSON.stringify(logLines.slice(-5))}`);
+    await sleep(50);
+  }
+  const pid = bot.pid as number;
+  const rssAtStart = await rssOf(pid);
 
-  // Reload every second, alternately adding and removing an article, so every reload swaps.
-  let reloads = 0;
-  let reloadErrors = 0;
-  let present = false;
+  // The backlog and the bot's memory over time.
+  const samples: { t: number; inFlight: number; rss: number }[] = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const t = performance.now();
+      const inFlight = await fetch(`${healthUrl}/readyz`)
+        .then((response) => response.json() as Promise<{ inFlight?: number }>)
+        .then((detail) => detail.inFlight ?? NaN, () => NaN);
+      samples.push({ t, inFlight, rss: await rssOf(pid) });
+      await sleep(Math.max(0, 250 - (performance.now() - t)));
+    }
+  })();
+
+  // Reload every second: alternately add and remove an article; the bot's watcher reloads.
   const extra = path.join(knowledgeDir, 'load-extra.md');
-  let reloading = false;
-  const reloader = setInterval(() => {
-    // A reload still reading the folder would see the file half written: skip this tick instead.
-    if (reloading) return;
-    reloading = true;
-    present = !present;
-    const change = present
-      ? writeFile(extra, '---\nid: load-extra\ntitle: Load test article\ndate: 2020-01-01\nsource: Bench\naudience: public\n---\nThe load test article mentions productivity.\n')
-      : unlink(extra);
-    void change
-      .then(() => engine.reload())
-      .then((report) => {
-        reloads += 1;
-        if (!report.applied) reloadErrors += 1;
-      })
-      .catch(() => {
-        reloadErrors += 1;
-      })
-      .finally(() => {
-        reloading = false;
-      });
-  }, reloadEveryMs);
+  let present = false;
+  const reloader =
+    reloadEveryMs > 0
+      ? setInterval(() => {
+          present = !present;
+          void (present
+            ? writeFile(extra, '---\nid: load-extra\ntitle: Load test article\ndate: 2020-01-01\nsource: Bench\naudience: public\n---\nThe load test article mentions productivity.\n')
+            : unlink(extra).catch(() => undefined));
+        }, reloadEveryMs)
+      : undefined;
 
-  let next = 0;
+  const sentAt = new Map<string, number>();
+  const acks: number[] = [];
+  const ackOf = new Map<string, number>();
   let httpErrors = 0;
-  const started = performance.now();
+  let next = 0;
+  const sendStart = performance.now();
   async function worker(): Promise<void> {
     while (next < total) {
       const i = next++;
       const event = buildAppMentionEvent({ text: QUESTIONS[i % QUESTIONS.length] as string, user: `U${String(i).padStart(8, '0')}` });
-      sentAt.set(event.event.ts, performance.now());
+      const sent = performance.now();
+      sentAt.set(event.event.ts, sent);
       try {
         const response = await postSignedEvent(appUrl, event, { signingSecret: DEFAULT_SIGNING_SECRET });
+        acks.push(performance.now() - sent);
+        ackOf.set(event.event.ts, performance.now() - sent);
         if (response.status !== 200) httpErrors += 1;
       } catch {
         httpErrors += 1;
@@ -127,35 +195,135 @@ async function main(): Promise<void> {
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
-  // Answers are posted after the acknowledgement: wait for the last ones (bounded).
-  const deadline = performance.now() + 10_000;
-  while (latencies.length < total && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  const elapsedS = (performance.now() - started) / 1000;
+  const sendSeconds = (performance.now() - sendStart) / 1000;
+  // Replies are posted after the acknowledgement: wait for the last ones (bounded).
+  const deadline = performance.now() + 15_000;
+  while (replies.size < total && performance.now() < deadline) await sleep(20);
+  const lastReply = Math.max(...[...replies.values()].map((reply) => reply.at));
+  const elapsedSeconds = (lastReply - sendStart) / 1000;
   clearInterval(reloader);
+  await sleep(300);
+  sampling = false;
+  await sampler;
 
-  await adapter.stop();
-  await assistant.close(5_000);
+  bot.kill('SIGTERM');
+  const exitCode = await exited;
   await api.close();
   await rm(work, { recursive: true, force: true });
 
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const lost = total - latencies.length;
+  const answers: number[] = [];
+  const busy: number[] = [];
+  let apologies = 0;
+  for (const [thread, reply] of replies) {
+    const sent = sentAt.get(thread);
+    if (sent === undefined) continue;
+    if (reply.apology) apologies += 1;
+    (reply.busy ? busy : answers).push(reply.at - sent);
+  }
+  const lost = total - replies.size;
+  const reloads = logLines.filter((entry) => entry.msg === 'knowledge changed on disk: reloaded');
+  const busySpells = logLines.filter((entry) => entry.msg === 'too many questions in flight: replying busy').length;
+  const answerSummary = summarize(answers);
+  const backlogPeak = Math.max(0, ...samples.map((s) => s.inFlight).filter(Number.isFinite));
+  const rssPeak = Math.max(rssAtStart, ...samples.map((s) => s.rss).filter(Number.isFinite));
+
   const rows: [string, string][] = [
-    ['events sent', String(total)],
-    ['concurrency', String(concurrency)],
-    ['reloads during the run', `${reloads} (every ${reloadEveryMs} ms; ${reloadErrors} not applied)`],
-    ['duration', `${elapsedS.toFixed(2)} s`],
-    ['throughput', `${(latencies.length / elapsedS).toFixed(0)} answers/s`],
-    ['latency p50', `${percentile(sorted, 50).toFixed(1)} ms`],
-    ['latency p95', `${percentile(sorted, 95).toFixed(1)} ms`],
-    ['latency p99', `${percentile(sorted, 99).toFixed(1)} ms`],
-    ['errors', String(httpErrors + apologies)],
-    ['lost answers', String(lost)],
+    ['events sent', `${total} at concurrency ${concurrency}, in ${sendSeconds.toFixed(2)} s (${(total / sendSeconds).toFixed(0)} events/s acknowledged)`],
+    ['MAX_IN_FLIGHT', values['max-in-flight'] ?? 'default'],
+    ['reloads during the run', `${reloads.length} (a change every ${reloadEveryMs} ms; ${reloads.filter((r) => r.applied !== true).length} not applied)`],
+    ['ack latency', line(summarize(acks))],
+    ['answers', `${answers.length}, ${(answers.length / elapsedSeconds).toFixed(0)}/s until the last reply`],
+    ['answer latency', line(answerSummary)],
+    ['busy replies', `${busy.length} (${busySpells} busy spells logged)`],
+    ['busy reply latency', line(summarize(busy))],
+    ['errors', `${httpErrors} HTTP, ${apologies} apologies, ${extraReplies} extra replies`],
+    ['lost (no reply at all)', String(lost)],
+    ['bot RSS', `${(rssAtStart / MiB).toFixed(0)} MiB at start, ${(rssPeak / MiB).toFixed(0)} MiB at peak`],
+    ['backlog (inFlight) peak', String(backlogPeak)],
+    ['bot exit on SIGTERM', String(exitCode)],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
-  console.log(`Slack HTTP adapter load test (Node ${process.version}, ${new Date().toISOString().slice(0, 10)})`);
+  console.log(`Slack HTTP load test, bot in its own process (Node ${process.version}, ${new Date().toISOString().slice(0, 10)})`);
   for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
-  if (httpErrors + apologies > 0 || lost > 0) process.exitCode = 1;
+
+  // The backlog over time, one row per half second: the most in flight, and the bot's memory.
+  console.log('\nbacklog over time (s: most in flight, RSS MiB)');
+  const t0 = samples[0]?.t ?? 0;
+  const buckets = new Map<number, { inFlight: number; rss: number }>();
+  for (const s of samples) {
+    const key = Math.floor((s.t - t0) / 500) / 2;
+    const bucket = buckets.get(key) ?? { inFlight: 0, rss: 0 };
+    buckets.set(key, { inFlight: Math.max(bucket.inFlight, s.inFlight), rss: Math.max(bucket.rss, s.rss / MiB) });
+  }
+  console.log([...buckets].map(([t, b]) => `${t.toFixed(1)}: ${b.inFlight}, ${b.rss.toFixed(0)}`).join(' | '));
+
+  // Where the tail is: latencies by the second in which the event was sent.
+  console.log('\nby second of sending (s: events, ack p99, answer p99, busy share)');
+  const seconds = new Map<number, { acks: number[]; answers: number[]; busy: number }>();
+  for (const [thread, sent] of sentAt) {
+    const key = Math.floor((sent - sendStart) / 1000);
+    const bucket = seconds.get(key) ?? { acks: [], answers: [], busy: 0 };
+    const ack = ackOf.get(thread);
+    if (ack !== undefined) bucket.acks.push(ack);
+    const reply = replies.get(thread);
+    if (reply?.busy) bucket.busy += 1;
+    else if (reply) bucket.answers.push(reply.at - sent);
+    seconds.set(key, bucket);
+  }
+  console.log(
+    [...seconds]
+      .map(([t, b]) => `${t}: ${b.acks.length}, ${summarize(b.acks).p99.toFixed(0)}, ${summarize(b.answers).p99.toFixed(0)} ms, ${((100 * b.busy) / Math.max(1, b.acks.length)).toFixed(0)}%`)
+      .join(' | '),
+  );
+
+  const targets = [
+    ['answer p99 <= 1 s', answerSummary.count === 0 || answerSummary.p99 <= 1000],
+    ['nobody left without a reply', lost === 0],
+    ['no errors', httpErrors + apologies === 0],
+  ] as const;
+  for (const [name, met] of targets) console.log(`${met ? 'PASS' : 'FAIL'}  ${name}`);
+  if (targets.some(([, met]) => !met)) process.exitCode = 1;
 }
 
-await main();
+/** A unique question of about 490 characters, of one of three shapes that fill word caches differently. */
+function uniqueQuestion(i: number): string {
+  const random = (n: number): number => Math.floor(Math.random() * n);
+  const letters = (length: number, base: number, range: number): string =>
+    Array.from({ length }, () => String.fromCharCode(base + random(range))).join('');
+  let text = '';
+  switch (i % 3) {
+    case 0: // one long Hangul word: its lowercase and stem are each longer than the word itself
+      return letters(490, 0xac00, 11172);
+    case 1: // ordinary-length unknown words
+      while (text.length < 490) text += `${letters(3 + random(10), 97, 26)} `;
+      return text.slice(0, 490);
+    default: // long unknown words, each a slice of the question
+      while (text.length < 490) text += `${letters(13 + random(28), 97, 26)} `;
+      return text.slice(0, 490);
+  }
+}
+
+async function heapTest(): Promise<void> {
+  const gc = exposeGc();
+  const engine = await createEngine({ knowledgeDir: path.join(projectRoot(), 'knowledge') });
+  for (const question of QUESTIONS) engine.answer(question);
+  const before = liveHeap(gc);
+  let peak = 0;
+  const started = performance.now();
+  for (let i = 0; i < uniqueQuestions; i++) {
+    engine.answer(uniqueQuestion(i));
+    if (i % 10_000 === 9_999) peak = Math.max(peak, process.memoryUsage().heapUsed - before);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const after = liveHeap(gc) - before;
+  const caches = wordCacheSizes();
+  console.log(`\nHeap after ${uniqueQuestions} unique ~490-character questions through the engine (${seconds.toFixed(0)} s)`);
+  console.log(`live heap growth  ${(after / MiB).toFixed(1)} MiB (largest seen between collections: ${(Math.max(peak, after) / MiB).toFixed(1)} MiB)`);
+  console.log(`word caches       lower ${caches.lower.entries} entries / ${caches.lower.chars} chars, term ${caches.term.entries} / ${caches.term.chars}`);
+  const met = after <= 100 * MiB;
+  console.log(`${met ? 'PASS' : 'FAIL'}  heap after ${uniqueQuestions} unique questions <= +100 MiB`);
+  if (!met) process.exitCode = 1;
+}
+
+await loadTest();
+if (uniqueQuestions > 0) await heapTest();
