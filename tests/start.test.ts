@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { article, makeKnowledgeDir } from './helpers/knowledgeDir.js';
+import { slackEnv as slackEnvFor } from './helpers/slackBotProcess.js';
 import { FIXTURE_IDS, startDiscordStandIn, stringOption, type DiscordStandIn } from './support/discord/standIn.js';
 import { buildAppMentionEvent, DEFAULT_SIGNING_SECRET, postSignedEvent, startSlackWebApi, type SlackWebApiStandIn } from './support/slack/index.js';
 
@@ -28,17 +29,7 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-/** The environment that runs the Slack adapter in HTTP mode against the stand-in, all on 127.0.0.1. */
-const slackEnv = (stand: SlackWebApiStandIn): Record<string, string> => ({
-  SLACK_BOT_TOKEN: stand.botToken,
-  SLACK_SIGNING_SECRET: DEFAULT_SIGNING_SECRET,
-  SLACK_API_URL: stand.url,
-  PORT: '0',
-  HOST: '127.0.0.1',
-  HEALTH_PORT: '0',
-  HEALTH_HOST: '127.0.0.1',
-  DATA_DIR: dataDir,
-});
+const slackEnv = (stand: SlackWebApiStandIn): Record<string, string> => slackEnvFor(stand, dataDir);
 
 /** Starts the bot and resolves with its parsed log lines once one matches. */
 function startBot(env: Record<string, string>, until: (line: Record<string, unknown>) => boolean) {
