@@ -6,8 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
+import SearchableMap from 'minisearch/SearchableMap';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findConcepts, parseGlossary, type ConceptMatch, type Glossary, type GlossaryPhrase, type TermEquality } from '../src/core/knowledge/glossary.js';
+import { keysWithinTypos } from '../src/core/knowledge/typoLookup.js';
 import { allowedEdits, FUZZY_WEIGHT, termMatch } from '../src/core/search/match.js';
 import { tokenize, type Token } from '../src/core/text/analyze.js';
 import { SHIPPED_KNOWLEDGE } from './helpers/knowledgeDir.js';
@@ -80,5 +82,31 @@ describe('findConcepts in a question', () => {
     const tokens = tokenize('Who led the study misison of the Korea Productivity Centre?');
     const found = findConcepts(glossary, tokens, { equal: questionEquality, typos: allowedEdits });
     expect(found.map((m) => tokens.slice(m.from, m.to).map((t) => t.surface).join(' '))).toEqual(['study misison', 'Korea Productivity Centre']);
+  });
+});
+
+describe('keysWithinTypos', () => {
+  const countingMap = () => {
+    const map = new SearchableMap<number>();
+    for (const key of ['incubator', 'mission', 'productivity']) map.set(key, 1);
+    const calls = { has: 0, fuzzyGet: 0 };
+    const has = map.has.bind(map);
+    const fuzzyGet = map.fuzzyGet.bind(map);
+    map.has = (key) => ((calls.has += 1), has(key));
+    map.fuzzyGet = (key, distance) => ((calls.fuzzyGet += 1), fuzzyGet(key, distance));
+    return { map, calls };
+  };
+
+  it('finds a key with a swap and a changed letter', () => {
+    const { map } = countingMap();
+    expect([...keysWithinTypos(map, 'incbuatro', 2)]).toEqual(['incubator']);
+  });
+
+  it('looks nothing up for a word longer than every key by more than its typos', () => {
+    // A 490-letter word has about 120,000 sets of swaps: trying each stalled a question for seconds.
+    const { map, calls } = countingMap();
+    const word = Array.from({ length: 490 }, (_, i) => String.fromCharCode(0xac00 + ((i * 7919) % 11172))).join('');
+    expect(keysWithinTypos(map, word, 2).size).toBe(0);
+    expect(calls).toEqual({ has: 0, fuzzyGet: 0 });
   });
 });

@@ -8,6 +8,9 @@ import type SearchableMap from 'minisearch/SearchableMap';
  */
 export function keysWithinTypos(map: SearchableMap<unknown>, term: string, typos: number): Set<string> {
   const keys = new Set<string>();
+  // No key is that long: nothing to try, however long the word (a 490-letter word has ~120,000
+  // sets of swaps, each a lookup of its own).
+  if (term.length - typos > longestKey(map)) return keys;
   const visit = (text: string, from: number, left: number): void => {
     if (left === 0) {
       if (map.has(text)) keys.add(text);
@@ -22,4 +25,17 @@ export function keysWithinTypos(map: SearchableMap<unknown>, term: string, typos
   };
   visit(term, 0, typos);
   return keys;
+}
+
+const longestKeys = new WeakMap<SearchableMap<unknown>, number>();
+
+/** The length of the map's longest key, found once per map. */
+function longestKey(map: SearchableMap<unknown>): number {
+  let longest = longestKeys.get(map);
+  if (longest === undefined) {
+    longest = 0;
+    for (const key of map.keys()) longest = Math.max(longest, key.length);
+    longestKeys.set(map, longest);
+  }
+  return longest;
 }
