@@ -104,7 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     questionLogText: values.QUESTION_LOG_TEXT ?? true,
     questionLogMaxBytes: values.QUESTION_LOG_MAX_BYTES ?? 5 * 1024 * 1024,
     rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE ?? 10,
-    maxInFlight: values.MAX_IN_FLIGHT ?? 64,
+    maxInFlight: values.MAX_IN_FLIGHT ?? 128,
     knowledgeWatch: values.KNOWLEDGE_WATCH ?? false,
     healthPort: values.HEALTH_PORT ?? 8080,
     healthHost: values.HEALTH_HOST ?? '0.0.0.0',

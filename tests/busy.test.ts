@@ -114,8 +114,8 @@ describe('Assistant', () => {
 });
 
 describe('MAX_IN_FLIGHT', () => {
-  it('defaults to 64, reads a whole number, and names itself when wrong', () => {
-    expect(loadConfig({}).maxInFlight).toBe(64);
+  it('defaults to 128, reads a whole number, and names itself when wrong', () => {
+    expect(loadConfig({}).maxInFlight).toBe(128);
     expect(loadConfig({ MAX_IN_FLIGHT: '8' }).maxInFlight).toBe(8);
     expect(() => loadConfig({ MAX_IN_FLIGHT: 'many' })).toThrow('MAX_IN_FLIGHT must be a number, got "many"');
   });
