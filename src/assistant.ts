@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Answer, AnswerEngine, Audience, EngineStats, ReloadOptions, ReloadReport } from './core/index.js';
 import { readQuestionLog, type QuestionLog } from './insight/questionLog.js';
 import { summarize, type InsightReport } from './insight/stats.js';
+import { ConversationMemory, type ConversationRef } from './conversations.js';
 import type { RateLimiter } from './rateLimit.js';
 
 /** Who asks, and where: what the log and the rate limit need to know. */
@@ -13,6 +14,11 @@ export interface AskRequest {
   readonly channelKind: string;
   readonly question: string;
   readonly audience: Audience;
+  /**
+   * The conversation the question belongs to (a thread, a reply chain, a DM): its earlier turns
+   * are handed to the engine, so follow-ups like "who conducted it?" are read in context.
+   */
+  readonly conversation?: ConversationRef;
 }
 
 export type AskOutcome =
@@ -35,6 +41,8 @@ export interface AssistantOptions {
    * question gets the busy reply at once. Unlimited when undefined or 0.
    */
   readonly maxInFlight?: number;
+  /** Where conversations are remembered; a fresh in-memory one by default. */
+  readonly conversations?: ConversationMemory;
 }
 
 /**
@@ -49,6 +57,7 @@ export class Assistant {
   readonly #log: QuestionLog | undefined;
   readonly #limiter: RateLimiter | undefined;
   readonly #maxInFlight: number;
+  readonly #conversations: ConversationMemory;
   /** Questions turned away as busy since the last one answered, for the log. */
   #turnedAway = 0;
   #closing = false;
@@ -62,12 +71,21 @@ export class Assistant {
     this.#log = options.log;
     this.#limiter = options.limiter;
     this.#maxInFlight = options.maxInFlight && options.maxInFlight > 0 ? options.maxInFlight : Infinity;
+    this.#conversations = options.conversations ?? new ConversationMemory();
     // Whatever fails here fails again, and is logged, when the first entry is written.
     this.#log?.prepare().catch((error: unknown) => this.#logger.warn({ err: error }, 'question log could not be opened yet'));
   }
 
   get closing(): boolean {
     return this.#closing;
+  }
+
+  /**
+   * Whether the bot has answered in this conversation lately: a Slack thread reply without a
+   * mention is answered only then.
+   */
+  inConversation(platform: string, audience: Audience, conversation: ConversationRef): boolean {
+    return this.#conversations.has(platform, audience, conversation);
   }
 
   /** Events being handled now: the backlog, for /readyz and the load benchmark. */
@@ -100,7 +118,10 @@ export class Assistant {
         message: `You're asking faster than I can keep up with. Please wait ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'} and ask again.`,
       };
     }
-    const answer = this.#engine.answer(request.question, { audience: request.audience });
+    const conversation = request.conversation;
+    const context = conversation ? this.#conversations.turns(request.platform, request.audience, conversation) : [];
+    const answer = this.#engine.answer(request.question, { audience: request.audience, ...(context.length > 0 ? { context } : {}) });
+    if (conversation && answer.turn) this.#conversations.add(request.platform, request.audience, conversation, answer.turn);
     this.#record(questionId, request, answer);
     return { kind: 'answer', questionId, answer };
   }

@@ -15,6 +15,12 @@ export function declineHeadline(question: string, decline: Decline): string {
       return `I have nothing from ${decline.period ?? 'that period'}.`;
     case 'unknown-name':
       return `The knowledge base doesn't cover that.${words}`;
+    case 'nothing-more': {
+      const article = decline.nearest[0];
+      return article
+        ? `That is all “${article.title}” (${article.date}) says; ask me something else about it.`
+        : 'Ask me a question first; "tell me more" then goes on with the article I quoted.';
+    }
     case 'no-match':
     case 'weak-match':
       return `I couldn't find an answer to that in the knowledge base.${words}`;

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_MAX_FILE_BYTES, loadKnowledge } from './knowledge/loadKnowledge.js';
 import type { LoadedKnowledge } from './knowledge/loadKnowledge.js';
-import { answerQuestion, rankArticles, rankPassages } from './search/answer.js';
+import { rankArticles, rankPassages } from './search/answer.js';
+import { answerInConversation } from './search/followUp.js';
 import { buildSnapshot, buildSnapshotInSlices, type Snapshot } from './search/snapshot.js';
 import { splitParagraphs } from './text/passages.js';
 import type {
@@ -130,7 +131,7 @@ export class KnowledgeEngine implements AnswerEngine {
   answer(question: string, options: AnswerOptions = {}): Answer {
     const started = performance.now();
     const snapshot = this.#snapshot;
-    const reply = answerQuestion(snapshot, String(question ?? ''), options.audience ?? 'internal', this.#settings);
+    const reply = answerInConversation(snapshot, String(question ?? ''), options.audience ?? 'internal', this.#settings, options.context);
     const tookMs = Math.round((performance.now() - started) * 1000) / 1000;
     this.#settings.logger?.debug(
       { answered: reply.answered, reason: reply.decline?.reason, tookMs, snapshot: snapshot.version, chars: reply.question.length },

@@ -1,12 +1,15 @@
 /** The core's public API: what adapters, the CLI and benchmarks may import. */
 export type {
+  AlternativeAnswer,
   Answer,
+  AnswerContext,
   AnswerEngine,
   AnswerOptions,
   Article,
   ArticleRef,
   Audience,
   Citation,
+  ConversationTurn,
   Decline,
   DeclineReason,
   EngineStats,

@@ -67,7 +67,9 @@ export type DeclineReason =
   /** The question names a year or month the knowledge base has nothing from. */
   | 'period-not-covered'
   /** The question names something (a place, a person, an organisation) the knowledge base never mentions. */
-  | 'unknown-name';
+  | 'unknown-name'
+  /** "Tell me more" after the last paragraph of an article, or with nothing asked before. */
+  | 'nothing-more';
 
 export interface Decline {
   readonly reason: DeclineReason;
@@ -98,11 +100,63 @@ export interface Answer {
   readonly tookMs: number;
   /** Which knowledge snapshot answered (increases with every successful reload). */
   readonly snapshotVersion: number;
+  /** How the conversation's earlier turns were read into this question; absent when they were not used. */
+  readonly context?: AnswerContext;
+  /**
+   * When the question fits several articles about equally, the best sentence of each other one,
+   * labelled by its citation (article, date, paragraph); `answer` stays the best single sentence.
+   */
+  readonly alternatives?: readonly AlternativeAnswer[];
+  /** What the next question of the same conversation needs to know of this one (see `AnswerOptions.context`). */
+  readonly turn?: ConversationTurn;
+}
+
+/** Another article's best sentence for the same question. */
+export interface AlternativeAnswer {
+  readonly answer: string;
+  readonly citation: Citation;
+}
+
+/**
+ * One earlier question of a conversation, as the engine summed it up in `Answer.turn`. A plain
+ * value: whoever keeps the conversation hands the turns back with the next question.
+ */
+export interface ConversationTurn {
+  readonly question: string;
+  /** What the question was about, as written: the words its answer matched, and those it carried over itself. */
+  readonly subject: readonly string[];
+  /** The period it asked about, as written ("2018"), when it named one. */
+  readonly period?: string;
+  /** The article it quoted and the paragraph of the quote; absent when it was declined. */
+  readonly articleId?: string;
+  readonly paragraph?: number;
+  /** Articles offered beside the answer (`Answer.alternatives`). */
+  readonly alternatives?: readonly string[];
+}
+
+/** How a follow-up was read. */
+export interface AnswerContext {
+  /**
+   * `follow-up`: the previous question's subject (and article) weighed in, below the question's
+   * own words; `more`: the next paragraph of the article quoted last.
+   */
+  readonly kind: 'follow-up' | 'more';
+  /** For people: "Reading “it” as: 2017 mission". */
+  readonly reading: string;
+  /** The earlier words that were carried into this question. */
+  readonly carried: readonly string[];
+  /** The article the previous answer quoted. */
+  readonly articleId?: string;
 }
 
 export interface AnswerOptions {
   /** `public` hides internal articles (for outside contacts); `internal` (the default) sees all. */
   readonly audience?: Audience;
+  /**
+   * The conversation so far, oldest first (each from an earlier `Answer.turn`). Without it, or
+   * when the question stands on its own, the answer is exactly what it would be alone.
+   */
+  readonly context?: readonly ConversationTurn[];
 }
 
 export interface KnowledgeCounts {

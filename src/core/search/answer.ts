@@ -2,11 +2,13 @@ import type { SearchResult } from 'minisearch';
 import { declineHeadline } from '../declines.js';
 import type { Sentence } from '../text/sentences.js';
 import type {
+  AlternativeAnswer,
   Answer,
   Article,
   ArticleRef,
   Audience,
   Citation,
+  ConversationTurn,
   Decline,
   DeclineReason,
   Highlight,
@@ -14,13 +16,23 @@ import type {
 import { allowsPrefix, indexEdits, termMatch, FUZZY_WEIGHT, PREFIX_WEIGHT, tokenMatchesUnit, unitMatch, type TextFeatures } from './match.js';
 import { readPassageText } from './passageReading.js';
 import { distanceInDays, wantedKeys, type Period } from './periods.js';
-import { analyzeQuestion, type AnalyzedQuestion, type AnswerKind, type QueryUnit } from './query.js';
+import { analyzeQuestion, type AnalyzedQuestion, type AnswerKind, type Carried, type QueryUnit } from './query.js';
 import { buildSnippet, mergeHighlights } from './snippet.js';
 import { CONCEPT_FIELD, SEARCH_FIELDS, type Passage, type Snapshot } from './snapshot.js';
 
 export interface AnswerSettings {
   /** Longer questions are declined with reason `too-long`. */
   readonly maxQuestionLength: number;
+}
+
+/** How a follow-up question leans on its conversation (see `followUp.ts`). */
+export interface FollowUp {
+  /** The earlier subject and period, weighing less than the question's own words. */
+  readonly carried: Carried;
+  /** The article the previous answer quoted: its passages rank a little higher. */
+  readonly preferArticle?: string;
+  /** An article not to answer from: the previous one, when the question changes the period. */
+  readonly avoidArticle?: string;
 }
 
 /** How much of a question's weight the answering passage must cover; less is declined. */
@@ -43,6 +55,13 @@ const FIELD_BOOST = { title: 0.3, text: 1, tags: 0.5 };
 const FOCUS_BOOST = 2;
 /** This many words found nothing, and they are at least a third of the question: declined. */
 const MAX_UNKNOWN_WORDS = 2;
+/** The previous answer's article ranks this much higher for a follow-up that names no period. */
+const PREVIOUS_ARTICLE_BOOST = 1.5;
+/**
+ * Another article's best sentence scoring at least this share of the best one's is offered
+ * beside it, when the question names no period: it fits both about equally.
+ */
+const ALTERNATIVE_SHARE = 0.85;
 
 /** Answers one question from one snapshot. Pure: the same snapshot and question give the same answer. */
 export function answerQuestion(
@@ -50,17 +69,23 @@ export function answerQuestion(
   rawQuestion: string,
   audience: Audience,
   settings: AnswerSettings,
+  followUp?: FollowUp,
 ): Omit<Answer, 'tookMs'> {
   const question = rawQuestion.trim();
-  const visible = (passage: Passage): boolean => mayRead(audience, passage.article);
-  const decline = (reason: DeclineReason, detail: Partial<Omit<Decline, 'reason'>> = {}): Omit<Answer, 'tookMs'> =>
-    declined(snapshot, question, audience, { reason, unmatchedTerms: [], nearest: [], ...detail });
+  const avoid = followUp?.avoidArticle;
+  const visible = (passage: Passage): boolean => mayRead(audience, passage.article) && passage.article.id !== avoid;
+  let analyzed: AnalyzedQuestion | undefined;
+  const decline = (reason: DeclineReason, detail: Partial<Omit<Decline, 'reason'>> = {}): Omit<Answer, 'tookMs'> => ({
+    ...declined(snapshot, question, audience, { reason, unmatchedTerms: [], nearest: [], ...detail }),
+    turn: turnOf(question, analyzed),
+  });
 
   if (question.length === 0) return decline('empty-question');
   if (question.length > settings.maxQuestionLength) return decline('too-long', { limit: settings.maxQuestionLength });
 
-  const analyzed = analyzeQuestion(snapshot, question);
+  analyzed = analyzeQuestion(snapshot, question, followUp?.carried);
   if (analyzed.units.length === 0) return decline('no-match');
+  const ownUnits = analyzed.units.filter((unit) => unit.kind === 'period' || !unit.carried);
 
   const covered = snapshot.coveredPeriods[audience];
   const uncovered = analyzed.periods.find((period) => !wantedKeys(period).some((key) => covered.has(key)));
@@ -68,11 +93,13 @@ export function answerQuestion(
     return decline('period-not-covered', { period: uncovered.text, nearest: nearestInTime(snapshot, uncovered, audience) });
   }
 
-  const results = search(snapshot, analyzed, visible);
-  const unmatched = unmatchedUnits(analyzed, results, snapshot);
+  const prefer = followUp?.preferArticle !== undefined && analyzed.periods.length === 0 ? followUp.preferArticle : undefined;
+  const results = search(snapshot, analyzed, visible, prefer);
+  // Words carried over from earlier questions never make a question unanswerable: only its own do.
+  const unmatched = unmatchedUnits(analyzed, results, snapshot).filter((unit) => unit.kind === 'period' || !unit.carried);
   const unmatchedWords = unmatched.flatMap((unit) => unit.words);
   const nearest = articlesOf(results.slice(0, 10).map((r) => snapshot.passages[r.id] as Passage));
-  if (results.length === 0 || unmatched.length === analyzed.units.length) {
+  if (results.length === 0 || (ownUnits.length > 0 && unmatched.length === ownUnits.length)) {
     return decline('no-match', { unmatchedTerms: unmatchedWords });
   }
   if (unmatched.some((unit) => unit.kind === 'term' && unit.isName)) {
@@ -80,14 +107,15 @@ export function answerQuestion(
   }
 
   const unknownWords = unmatched.filter((unit) => unit.kind === 'term').length;
-  if (unknownWords >= MAX_UNKNOWN_WORDS && unknownWords * 3 >= analyzed.units.length) {
+  if (unknownWords >= MAX_UNKNOWN_WORDS && unknownWords * 3 >= ownUnits.length) {
     return decline('weak-match', { unmatchedTerms: unmatchedWords, nearest });
   }
 
   const topScore = results[0]?.score ?? 1;
+  const reading = analyzed;
   const candidates = results
     .slice(0, CANDIDATE_PASSAGES)
-    .flatMap((result) => readPassage(snapshot, analyzed, result, topScore) ?? []);
+    .flatMap((result) => readPassage(snapshot, reading, result, topScore) ?? []);
   const best = pickSentence(analyzed, candidates);
   if (!best || best.passage.coverage < MIN_PASSAGE_COVERAGE || best.coverage < MIN_SENTENCE_COVERAGE) {
     return decline('weak-match', { unmatchedTerms: unmatchedWords, nearest });
@@ -95,8 +123,9 @@ export function answerQuestion(
 
   const cited = [best.passage, ...candidates.filter((c) => c !== best.passage && c.coverage >= MIN_PASSAGE_COVERAGE / 2)];
   const citations = cited.slice(0, MAX_CITATIONS).map((candidate) =>
-    citationOf(candidate, candidate.bestSentence.sentence, analyzed),
+    citationOf(candidate, candidate.bestSentence.sentence, reading),
   );
+  const alternatives = analyzed.periods.length === 0 && followUp === undefined ? alternativesTo(best.passage, candidates, reading) : [];
   const first = citations[0] as Citation;
   return {
     question,
@@ -105,6 +134,54 @@ export function answerQuestion(
     citations,
     message: `“${best.sentence.text}”\n— ${first.title} (${first.date}), paragraph ${first.paragraph}`,
     snapshotVersion: snapshot.version,
+    ...(alternatives.length > 0 ? { alternatives } : {}),
+    turn: turnOf(question, analyzed, best.passage, alternatives),
+  };
+}
+
+/**
+ * The best sentences of other articles that answer about as well as the best one (a question
+ * without a period that fits the 2017 and the 2018 mission alike), one per article.
+ */
+function alternativesTo(best: Candidate, candidates: readonly Candidate[], analyzed: AnalyzedQuestion): AlternativeAnswer[] {
+  const seen = new Set([best.passage.article.id]);
+  const alternatives: AlternativeAnswer[] = [];
+  for (const candidate of candidates) {
+    const article = candidate.passage.article.id;
+    if (seen.has(article)) continue;
+    seen.add(article);
+    const fits =
+      candidate.bestSentence.score >= ALTERNATIVE_SHARE * best.bestSentence.score &&
+      candidate.coverage >= MIN_PASSAGE_COVERAGE &&
+      coverage(analyzed.units, effectiveMatches(analyzed, candidate.bestSentence.matches, candidate.matches)) >= MIN_SENTENCE_COVERAGE;
+    if (!fits) continue;
+    alternatives.push({ answer: candidate.bestSentence.sentence.text, citation: citationOf(candidate, candidate.bestSentence.sentence, analyzed) });
+    if (alternatives.length === MAX_CITATIONS - 1) break;
+  }
+  return alternatives;
+}
+
+/**
+ * What the next question of the conversation needs of this one: the words the quoted passage
+ * matched (what the answer was about; all content words when declined), the period, the article.
+ */
+function turnOf(question: string, analyzed: AnalyzedQuestion | undefined, quoted?: Candidate, alternatives: readonly AlternativeAnswer[] = []): ConversationTurn {
+  const units = analyzed?.units ?? [];
+  // A follow-up's subject is the one it carried ("where was it held?" after "who conducted it?"
+  // is still about the mission), with the names and glossary concepts it added.
+  const followUp = units.some((unit) => unit.kind !== 'period' && unit.carried);
+  const isSubject = (unit: QueryUnit, i: number): boolean => {
+    if (unit.kind === 'period' || (quoted && !((quoted.matches[i] ?? 0) > 0))) return false;
+    return !followUp || unit.carried === true || unit.kind === 'concept' || unit.isName;
+  };
+  const subject = units.flatMap((unit, i) => (isSubject(unit, i) ? unit.words : []));
+  const period = analyzed?.periods[0]?.text;
+  return {
+    question,
+    subject,
+    ...(period === undefined ? {} : { period }),
+    ...(quoted ? { articleId: quoted.passage.article.id, paragraph: quoted.passage.paragraph } : {}),
+    ...(alternatives.length > 0 ? { alternatives: alternatives.map((a) => a.citation.id) } : {}),
   };
 }
 
@@ -112,7 +189,7 @@ export function answerQuestion(
 // Search
 
 /** Staff read every article; the public only public ones, and never learns of the others. */
-function mayRead(audience: Audience, article: Article): boolean {
+export function mayRead(audience: Audience, article: Article): boolean {
   return audience === 'internal' || article.audience === 'public';
 }
 
@@ -147,8 +224,12 @@ export function rankArticles(snapshot: Snapshot, question: string, audience: Aud
   return [...best.values()];
 }
 
-function search(snapshot: Snapshot, analyzed: AnalyzedQuestion, visible: (p: Passage) => boolean): SearchResult[] {
-  const datedBoost = periodBoosts(snapshot, analyzed.periods);
+function search(snapshot: Snapshot, analyzed: AnalyzedQuestion, visible: (p: Passage) => boolean, preferArticle?: string): SearchResult[] {
+  const periodBoost = periodBoosts(snapshot, analyzed.periods);
+  const datedBoost =
+    preferArticle === undefined
+      ? periodBoost
+      : (passage: Passage): number => (periodBoost?.(passage) ?? 1) * (passage.article.id === preferArticle ? PREVIOUS_ARTICLE_BOOST : 1);
   const known = (term: string): boolean => snapshot.documentFrequency.has(term);
   const queries: ({ queries: string[] } & Record<string, unknown>)[] = [];
   if (analyzed.searchTerms.length > 0) {
@@ -370,7 +451,7 @@ function citationOf(candidate: Candidate, sentence: Sentence, analyzed: Analyzed
   };
 }
 
-function refOf(article: Article): ArticleRef {
+export function refOf(article: Article): ArticleRef {
   const { id, title, date, source, url } = article;
   return { id, title, date, source, ...(url === undefined ? {} : { url }) };
 }
@@ -400,7 +481,7 @@ function newestArticles(snapshot: Snapshot, audience: Audience): ArticleRef[] {
   return refs;
 }
 
-function declined(snapshot: Snapshot, question: string, audience: Audience, decline: Decline): Omit<Answer, 'tookMs'> {
+export function declined(snapshot: Snapshot, question: string, audience: Audience, decline: Decline): Omit<Answer, 'tookMs'> {
   const nearest = decline.nearest.length > 0 ? decline.nearest : newestArticles(snapshot, audience);
   const full: Decline = { ...decline, nearest };
   return {
@@ -418,5 +499,5 @@ export function declineMessage(question: string, decline: Decline): string {
   const list = decline.nearest.map((ref) => `${ref.title} (${ref.date})`).join('; ');
   const known = list ? ` The nearest articles I have: ${list}.` : ' The knowledge base has no articles yet.';
   // Telling the length limit is the whole answer; other declines point at what the bot does know.
-  return declineHeadline(question, decline) + (decline.reason === 'too-long' ? '' : known);
+  return declineHeadline(question, decline) + (decline.reason === 'too-long' || decline.reason === 'nothing-more' ? '' : known);
 }

@@ -20,6 +20,8 @@ export type QueryUnit =
       /** The word right after "which" or "what": it names the kind of thing asked for. */
       readonly focus: boolean;
       readonly weight: number;
+      /** Carried over from an earlier question of the conversation, not asked in this one. */
+      readonly carried?: boolean;
     }
   | {
       readonly kind: 'concept';
@@ -28,6 +30,7 @@ export type QueryUnit =
       readonly words: readonly string[];
       readonly focus: boolean;
       readonly weight: number;
+      readonly carried?: boolean;
     }
   | { readonly kind: 'period'; readonly period: Period; readonly words: readonly string[]; readonly weight: number };
 
@@ -49,6 +52,20 @@ export interface AnalyzedQuestion {
 
 const PERIOD_WEIGHT = 1;
 const UNKNOWN_WORD_SHARE = 0.6;
+/** Words carried over from an earlier question weigh this much of their own weight: below the question's own. */
+export const CARRIED_SHARE = 0.5;
+
+/** What a follow-up carries over from the conversation: the earlier subject, and its period. */
+export interface Carried {
+  /** Words of earlier questions, as written. */
+  readonly words: readonly string[];
+  /** The earlier period, as written: it counts only when the question names none of its own. */
+  readonly period?: string;
+  /** The earlier question: what kind of answer it wanted counts when this one doesn't say ("and in 2017?"). */
+  readonly question?: string;
+  /** Words of this question that only point back ("the 2018 one"): not asked for themselves. */
+  readonly pointers?: readonly string[];
+}
 
 const KIND_PATTERNS: readonly [AnswerKind, RegExp][] = [
   ['person', /\b(who|whom|whose|which (person|people|expert|experts|official))\b/i],
@@ -64,10 +81,14 @@ export function inverseDocumentFrequency(snapshot: Snapshot, key: string): numbe
   return Math.log(1 + (total - df + 0.5) / (df + 0.5));
 }
 
-/** Breaks a question into the units a passage must cover to answer it. */
-export function analyzeQuestion(snapshot: Snapshot, question: string): AnalyzedQuestion {
+/**
+ * Breaks a question into the units a passage must cover to answer it. A follow-up's `carried`
+ * words become units of their own, marked and weighing less than the question's own words.
+ */
+export function analyzeQuestion(snapshot: Snapshot, question: string, carried?: Carried): AnalyzedQuestion {
   const tokens = tokenize(question);
-  const periods = findPeriods(question);
+  const ownPeriods = findPeriods(question);
+  const periods = ownPeriods.length > 0 || carried?.period === undefined ? ownPeriods : findPeriods(carried.period);
   const inPeriod = (token: Token): boolean =>
     periods.some((p) => {
       const at = question.indexOf(p.text);
@@ -75,7 +96,8 @@ export function analyzeQuestion(snapshot: Snapshot, question: string): AnalyzedQ
     });
   const asksAmount = (token: Token): boolean =>
     AMOUNT_WORDS.has(token.lower) && tokens[tokens.indexOf(token) - 1]?.lower === 'how';
-  const isContent = (token: Token): boolean => !token.stop && !QUESTION_FILLERS.has(token.lower) && !asksAmount(token);
+  const pointers = new Set(carried?.pointers?.map((word) => word.toLowerCase()));
+  const isContent = (token: Token): boolean => !token.stop && !QUESTION_FILLERS.has(token.lower) && !asksAmount(token) && !pointers.has(token.lower);
   const idf = (key: string): number => inverseDocumentFrequency(snapshot, key);
 
   const units: QueryUnit[] = [];
@@ -114,16 +136,59 @@ export function analyzeQuestion(snapshot: Snapshot, question: string): AnalyzedQ
     units.push({ kind: 'term', term: token.term, words: [token.surface], isName: looksLikeName(token, i), known, focus: isFocus(tokens, i), weight });
   });
 
-  const searchTerms = [...new Set(tokens.filter(isContent).map((t) => t.term))];
+  if (carried) addCarriedUnits(snapshot, carried.words, units, seen);
+
+  const searchTerms = [...new Set([...tokens.filter(isContent).map((t) => t.term), ...units.flatMap(carriedTerms)])];
   return {
     units,
     searchTerms,
-    concepts: [...new Set(concepts.map((m) => m.concept))],
+    concepts: [...new Set([...concepts.map((m) => m.concept), ...units.flatMap((u) => (u.kind === 'concept' && u.carried ? [u.concept] : []))])],
     periods,
-    kind: KIND_PATTERNS.find(([, pattern]) => pattern.test(question))?.[0] ?? 'any',
+    kind: kindOf(question) ?? (carried?.question === undefined ? undefined : kindOf(carried.question)) ?? 'any',
     surfaceWords: new Set(tokens.filter(isContent).map((t) => t.lower)),
     meanWeight: units.reduce((sum, unit) => sum + unit.weight, 0) / Math.max(1, units.length),
   };
+}
+
+/**
+ * Units for words carried over from an earlier question, at `CARRIED_SHARE` of their weight; a
+ * word or concept the question asks itself is not carried again.
+ */
+function addCarriedUnits(snapshot: Snapshot, words: readonly string[], units: QueryUnit[], seen: Set<string>): void {
+  const tokens = tokenize(words.join(' '));
+  const own = new Set(units.flatMap((unit) => (unit.kind === 'concept' ? [unit.concept] : [])));
+  const covered = new Set<number>();
+  for (const match of findConcepts(snapshot.glossary, tokens)) {
+    for (let i = match.from; i < match.to; i++) covered.add(i);
+    if (own.has(match.concept)) continue;
+    own.add(match.concept);
+    const inside = tokens.slice(match.from, match.to).filter((t) => !t.stop);
+    units.push({
+      kind: 'concept',
+      concept: match.concept,
+      terms: inside.map((t) => t.term),
+      words: inside.map((t) => t.surface),
+      focus: false,
+      weight: CARRIED_SHARE * inverseDocumentFrequency(snapshot, match.concept),
+      carried: true,
+    });
+  }
+  tokens.forEach((token, i) => {
+    if (covered.has(i) || token.stop || QUESTION_FILLERS.has(token.lower) || seen.has(token.term) || findPeriods(token.surface).length > 0) return;
+    seen.add(token.term);
+    const known = snapshot.documentFrequency.has(token.term);
+    const weight = CARRIED_SHARE * (known ? 1 : UNKNOWN_WORD_SHARE) * inverseDocumentFrequency(snapshot, token.term);
+    units.push({ kind: 'term', term: token.term, words: [token.surface], isName: false, known, focus: false, weight, carried: true });
+  });
+}
+
+function carriedTerms(unit: QueryUnit): string[] {
+  if (unit.kind === 'period' || !unit.carried) return [];
+  return unit.kind === 'term' ? [unit.term] : [...unit.terms];
+}
+
+function kindOf(question: string): AnswerKind | undefined {
+  return KIND_PATTERNS.find(([, pattern]) => pattern.test(question))?.[0];
 }
 
 /** The word right after "which" or "what" names the kind of thing the question asks for. */
