@@ -48,6 +48,53 @@ describe('renderSlackAnswer', () => {
   });
 });
 
+describe('renderSlackAnswer for follow-ups and alternatives', () => {
+  const short: Answer = { ...answer, answer: 'The mission went to Seoul.', citations: answer.citations.slice(0, 1) };
+  const alternative = (n: number, sentence = `Mission ${n} went to Busan.`) => ({
+    answer: sentence,
+    citation: { ...answer.citations[0]!, id: `alt${n}`, title: `Other <${n}> & co`, date: '2017-06-20', paragraph: n },
+  });
+
+  it('says how a follow-up was read, escaped, before the quote', () => {
+    const message = renderSlackAnswer({ ...short, context: { kind: 'follow-up', reading: 'Reading “it” as: <!here> mission 2017', carried: ['mission', '2017'] } });
+    expect(texts(message.blocks)[0]).toBe('_Reading “it” as: &lt;!here&gt; mission 2017_');
+    expect(texts(message.blocks)[1]).toBe('>The mission went to Seoul.');
+  });
+
+  it('says how a follow-up was read when it is declined too', () => {
+    const message = renderSlackAnswer({ ...short, answered: false, answer: null, citations: [], context: { kind: 'more', reading: 'Reading “more” as: the next paragraph', carried: [] } });
+    expect(texts(message.blocks)[0]).toBe('_Reading “more” as: the next paragraph_');
+  });
+
+  it('says nothing of context when none was used', () => {
+    expect(texts(renderSlackAnswer(short).blocks).join('\n')).not.toContain('Reading');
+  });
+
+  it('shows each alternative labelled by its article and date, below the quote and before the sources, escaped', () => {
+    const message = renderSlackAnswer({ ...short, alternatives: [alternative(1), alternative(2, 'Tell <!channel> it went to Jeju.')] }, 'q1');
+    const all = texts(message.blocks);
+    expect(all.slice(0, 4)).toEqual([
+      '>The mission went to Seoul.',
+      'From *Article &lt;1&gt; &amp; more* (2018-09-25), paragraph 1',
+      '*Also from Other &lt;1&gt; &amp; co* (2017-06-20), paragraph 1:\n>Mission 1 went to Busan.',
+      '*Also from Other &lt;2&gt; &amp; co* (2017-06-20), paragraph 2:\n>Tell &lt;!channel&gt; it went to Jeju.',
+    ]);
+    expect(message.blocks[4]?.type).toBe('divider');
+    expect(all[5]).toMatch(/^\*1\. Article/);
+  });
+
+  it('keeps many long alternatives within Block Kit limits and says how many were left out', () => {
+    const many = Array.from({ length: 80 }, (_, i) => alternative(i + 1, longSentence));
+    const message = renderSlackAnswer({ ...answer, alternatives: many, context: { kind: 'follow-up', reading: 'Reading “it” as: mission', carried: [] } }, 'q1');
+    expect(message.blocks.length).toBe(MAX_BLOCKS);
+    for (const text of texts(message.blocks)) expect(text.length).toBeLessThanOrEqual(SECTION_TEXT_LIMIT);
+    const shown = texts(message.blocks).filter((t) => t.startsWith('*Also from')).length;
+    expect(texts(message.blocks)).toContain(`…and ${80 - shown} more articles that fit the question`);
+    expect(message.blocks.at(-1)?.type).toBe('actions');
+    expect(texts(message.blocks).filter((t) => /^\*\d\. /.test(t))).toHaveLength(3);
+  });
+});
+
 describe('renderSlackAnswer escaping', () => {
   /** Every string anywhere in the message: the notification text, every block, every element. */
   const strings = (value: unknown): string[] =>
@@ -122,9 +169,16 @@ describe('readSlackConfig', () => {
   it('chooses Socket Mode with an app token, HTTP mode with a signing secret', () => {
     expect(readSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).config?.mode).toBe('socket');
     const http = readSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', PORT: '8080', SLACK_ADMIN_USER_IDS: 'U1, U2', SLACK_CHANNELS: 'C1' });
-    expect(http.config).toMatchObject({ mode: 'http', port: 8080, host: '0.0.0.0', privateReplies: false });
+    expect(http.config).toMatchObject({ mode: 'http', port: 8080, host: '0.0.0.0', privateReplies: false, threadFollowUps: true });
     expect([...(http.config?.adminUserIds ?? [])]).toEqual(['U1', 'U2']);
     expect([...(http.config?.channels ?? [])]).toEqual(['C1']);
+  });
+
+  it('turns thread follow-ups off with SLACK_THREAD_FOLLOWUPS=false, and names a bad value', () => {
+    const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+    expect(readSlackConfig({ ...base, SLACK_THREAD_FOLLOWUPS: 'false' }).config?.threadFollowUps).toBe(false);
+    expect(readSlackConfig({ ...base, SLACK_THREAD_FOLLOWUPS: 'true' }).config?.threadFollowUps).toBe(true);
+    expect(readSlackConfig({ ...base, SLACK_THREAD_FOLLOWUPS: 'no' }).problems).toEqual(['SLACK_THREAD_FOLLOWUPS must be true or false, got "no"']);
   });
 
   it('names every bad or missing value', () => {
@@ -150,8 +204,8 @@ describe('the Slack app manifest', () => {
     const { SLASH_COMMAND } = await import('../adapters/slack/listeners/slashCommand.js');
     const manifest = parse(readFileSync(new URL('../adapters/slack/manifest.yml', import.meta.url), 'utf8'));
     expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual([SLASH_COMMAND]);
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.im']);
-    expect(manifest.oauth_config.scopes.bot).toEqual(['app_mentions:read', 'chat:write', 'commands', 'im:history']);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.im', 'message.channels', 'message.groups']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(['app_mentions:read', 'chat:write', 'commands', 'im:history', 'channels:history', 'groups:history']);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
   });
 });

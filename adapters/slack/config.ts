@@ -18,6 +18,11 @@ export interface SlackConfig {
   readonly channels: ReadonlySet<string> | undefined;
   /** Slash-command answers only the asker sees. */
   readonly privateReplies: boolean;
+  /**
+   * Replies in a thread where the bot has answered are answered without a new mention (needs the
+   * `message.channels` / `message.groups` events). Default true.
+   */
+  readonly threadFollowUps: boolean;
 }
 
 const schema = z.object({
@@ -37,6 +42,9 @@ const schema = z.object({
   SLACK_CHANNELS: z.string().optional(),
   SLACK_PRIVATE_REPLIES: z
     .enum(['true', 'false'], { error: (i) => `SLACK_PRIVATE_REPLIES must be true or false, got "${String(i.input)}"` })
+    .optional(),
+  SLACK_THREAD_FOLLOWUPS: z
+    .enum(['true', 'false'], { error: (i) => `SLACK_THREAD_FOLLOWUPS must be true or false, got "${String(i.input)}"` })
     .optional(),
 });
 
@@ -84,6 +92,7 @@ export function readSlackConfig(env: NodeJS.ProcessEnv): AdapterConfigResult<Sla
       adminUserIds: new Set(listFromEnv(values.SLACK_ADMIN_USER_IDS)),
       channels: channels.length > 0 ? new Set(channels) : undefined,
       privateReplies: values.SLACK_PRIVATE_REPLIES === 'true',
+      threadFollowUps: values.SLACK_THREAD_FOLLOWUPS !== 'false',
     }),
     problems: [],
   };

@@ -33,9 +33,10 @@ const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 
 const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: trimText(text, CONTEXT_TEXT_LIMIT) }] });
 
 /**
- * An answer as Block Kit: the quoted sentence and its source, up to three citations with the
- * matched words in bold, and a context line echoing the question. A decline says so plainly and
- * lists the articles the knowledge base does have.
+ * An answer as Block Kit: how a follow-up was read (when earlier turns were used), the quoted
+ * sentence and its source, other articles' sentences when the question fits several, up to three
+ * citations with the matched words in bold, and a context line echoing the question. A decline
+ * says so plainly and lists the articles the knowledge base does have.
  */
 export function renderSlackAnswer(answer: Answer, questionId?: string): SlackMessage {
   const echo = `Asked: “${escapeMrkdwn(trimText(answer.question.replace(/\s+/g, ' '), QUESTION_ECHO_LIMIT))}”`;
@@ -43,7 +44,7 @@ export function renderSlackAnswer(answer: Answer, questionId?: string): SlackMes
     const decline = answer.decline;
     const headline = decline ? declineHeadline(answer.question, decline) : answer.message;
     const nearest = decline?.nearest ?? [];
-    const blocks = [section(escapeMrkdwn(headline))];
+    const blocks = [...reading(answer), section(escapeMrkdwn(headline))];
     if (nearest.length > 0 && decline?.reason !== 'too-long') {
       const list = nearest.map((ref) => `• *${escapeMrkdwn(ref.title)}* (${ref.date})`).join('\n');
       blocks.push(section(`The knowledge base covers:\n${list}`));
@@ -54,8 +55,12 @@ export function renderSlackAnswer(answer: Answer, questionId?: string): SlackMes
 
   const quote = answer.answer.replace(/\s+/g, ' ');
   const first = answer.citations[0];
-  const blocks: KnownBlock[] = [section(`>${escapeMrkdwn(trimText(quote, SECTION_TEXT_LIMIT - 10))}`)];
+  const blocks: KnownBlock[] = [...reading(answer), section(`>${escapeMrkdwn(trimText(quote, SECTION_TEXT_LIMIT - 10))}`)];
   if (first) blocks.push(context(`From *${escapeMrkdwn(first.title)}* (${first.date}), paragraph ${first.paragraph}`));
+  // Whatever the rest of the message takes (divider, three citations, echo, buttons), the
+  // alternatives get what is left of the block limit.
+  const room = MAX_BLOCKS - blocks.length - 1 - Math.min(answer.citations.length, 3) - 1 - (questionId === undefined ? 0 : 1);
+  blocks.push(...alternatives(answer, room));
   blocks.push({ type: 'divider' });
   answer.citations.slice(0, 3).forEach((citation, i) => {
     const snippet = markSnippet(citation.snippet, citation.highlights, '*', '*', escapeMrkdwn).replace(/\s*\n\s*/g, ' ');
@@ -65,6 +70,27 @@ export function renderSlackAnswer(answer: Answer, questionId?: string): SlackMes
   if (questionId !== undefined) blocks.push(voteButtons(questionId));
   const source = first ? ` — ${first.title} (${first.date}), paragraph ${first.paragraph}` : '';
   return { text: fallbackText(`“${quote}”${source}`), blocks };
+}
+
+/** "Reading “it” as: mission 2017": said first, so a follow-up read wrongly is seen at once. */
+function reading(answer: Answer): KnownBlock[] {
+  return answer.context ? [context(`_${escapeMrkdwn(answer.context.reading)}_`)] : [];
+}
+
+/**
+ * Other articles' best sentences, each labelled by its article's title and date, in at most
+ * `room` blocks: the last one says how many more there were when they do not all fit.
+ */
+function alternatives(answer: Answer, room: number): KnownBlock[] {
+  const all = answer.alternatives ?? [];
+  if (all.length === 0 || room < 1) return [];
+  const shown = all.length <= room ? all : all.slice(0, room - 1);
+  const blocks = shown.map(({ answer: sentence, citation }) => {
+    const label = `*Also from ${escapeMrkdwn(citation.title)}* (${citation.date}), paragraph ${citation.paragraph}:\n>`;
+    return section(`${label}${escapeMrkdwn(trimText(sentence.replace(/\s+/g, ' '), SECTION_TEXT_LIMIT - label.length - 10))}`);
+  });
+  if (shown.length < all.length) blocks.push(context(`…and ${all.length - shown.length} more articles that fit the question`));
+  return blocks;
 }
 
 /** The notification text: escaped, then cut, so a cut can never leave a raw `<` behind. */
@@ -95,6 +121,7 @@ export function renderSlackHelp(): SlackMessage {
     '*apo-bot* answers questions about APO programmes for SMEs, quoting its knowledge base.',
     '• Mention me in a channel: `@apo-bot who conducted the 2018 study mission?` (I answer in a thread)',
     '• Send me a direct message with your question',
+    '• Follow up in the thread (or the DM) without mentioning me again: `who conducted it?`',
     '• `/apo <question>` answers here; `/apo help` shows this',
     '• `/apo reload` re-reads the knowledge base; `/apo reload dry-run` shows what would change (admins only)',
     '• `/apo stats [7d]` shows what people ask and what I could not answer (admins only)',

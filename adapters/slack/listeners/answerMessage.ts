@@ -1,4 +1,5 @@
 import type { SayFn } from '@slack/bolt';
+import type { ConversationRef } from '../../../src/conversations.js';
 import { apologyText } from '../../../src/replyText.js';
 import type { SlackDeps } from '../deps.js';
 import { renderSlackAnswer, renderSlackNotice } from '../render.js';
@@ -7,9 +8,21 @@ export interface IncomingQuestion {
   readonly text: string;
   readonly user: string | undefined;
   readonly channel: string;
-  readonly channelKind: 'channel' | 'im';
+  /** `thread`: a reply in a channel thread where the bot has answered, asked without a mention. */
+  readonly channelKind: 'channel' | 'im' | 'thread';
   /** Where to answer: the thread the question was in, or the question itself for a new thread. */
   readonly threadTs: string | undefined;
+  /** The conversation whose earlier turns the question is read with (see `slackConversation`). */
+  readonly conversation: ConversationRef;
+}
+
+/**
+ * Which conversation a Slack message belongs to: the thread the answer goes to, or, for a DM
+ * outside any thread, the DM's recent exchange. Ids include the channel, so context never crosses
+ * channels or users' DMs.
+ */
+export function slackConversation(channel: string, threadTs: string | undefined): ConversationRef {
+  return threadTs === undefined ? { id: channel, kind: 'recent' } : { id: `${channel}:${threadTs}`, kind: 'thread' };
 }
 
 /**
@@ -30,6 +43,7 @@ async function answer(question: IncomingQuestion, say: SayFn, deps: SlackDeps): 
       channelKind: question.channelKind,
       question: question.text,
       audience: 'internal',
+      conversation: question.conversation,
     });
     questionId = outcome.questionId;
     const reply = outcome.kind === 'answer' ? renderSlackAnswer(outcome.answer, outcome.questionId) : renderSlackNotice(outcome.message);

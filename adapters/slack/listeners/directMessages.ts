@@ -1,9 +1,13 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../deps.js';
 import { questionFromMessage } from '../render.js';
-import { answerMessage } from './answerMessage.js';
+import { answerMessage, slackConversation } from './answerMessage.js';
 
-/** A direct message to the bot: answered in the DM, in the thread when it was asked in one. */
+/**
+ * A direct message to the bot: answered in the DM, in the thread when it was asked in one. A
+ * follow-up is read with the thread's earlier turns, or outside a thread with the DM's last
+ * question and answer of the past few minutes.
+ */
 export function registerDirectMessages(app: App, deps: SlackDeps): void {
   app.message(async ({ message, context, say }) => {
     // Only plain new messages from people in a DM: not edits, deletions, joins, or bots.
@@ -20,6 +24,7 @@ export function registerDirectMessages(app: App, deps: SlackDeps): void {
         channel: message.channel,
         channelKind: 'im',
         threadTs: message.thread_ts,
+        conversation: slackConversation(message.channel, message.thread_ts),
       },
       say,
       deps,

@@ -1,9 +1,12 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../deps.js';
 import { questionFromMessage } from '../render.js';
-import { answerMessage } from './answerMessage.js';
+import { answerMessage, slackConversation } from './answerMessage.js';
 
-/** `@apo-bot question` in a channel: answered in a thread under the question. */
+/**
+ * `@apo-bot question` in a channel: answered in a thread under the question, and that thread
+ * becomes a conversation (see threadReplies.ts for the replies that follow without a mention).
+ */
 export function registerMentions(app: App, deps: SlackDeps): void {
   app.event('app_mention', async ({ event, context, say }) => {
     if (event.bot_id || event.subtype || (event.user && event.user === context.botUserId)) return;
@@ -15,13 +18,15 @@ export function registerMentions(app: App, deps: SlackDeps): void {
       deps.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'repeated slack delivery ignored');
       return;
     }
+    const threadTs = event.thread_ts ?? event.ts;
     await answerMessage(
       {
         text: questionFromMessage(event.text, context.botUserId),
         user: event.user,
         channel: event.channel,
         channelKind: 'channel',
-        threadTs: event.thread_ts ?? event.ts,
+        threadTs,
+        conversation: slackConversation(event.channel, threadTs),
       },
       say,
       deps,

@@ -36,7 +36,8 @@ export async function startAppOnLoopback(app: App): Promise<string> {
 
 /**
  * The adapter's settings for a test or benchmark against the stand-in: HTTP mode on 127.0.0.1
- * with an OS-chosen port, the stand-in as Web API, nobody admin, replies public.
+ * with an OS-chosen port, the stand-in as Web API, nobody admin, replies public, thread follow-ups
+ * on.
  */
 export function slackConfigFor(api: SlackWebApiStandIn, overrides: Partial<SlackConfig> = {}): SlackConfig {
   return {
@@ -50,6 +51,7 @@ export function slackConfigFor(api: SlackWebApiStandIn, overrides: Partial<Slack
     adminUserIds: new Set(),
     channels: undefined,
     privateReplies: false,
+    threadFollowUps: true,
     ...overrides,
   };
 }

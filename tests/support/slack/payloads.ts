@@ -1,7 +1,7 @@
 /**
  * Builders for the payloads Slack sends to an app, shaped after Slack's
  * documented examples (docs.slack.dev: Events API wrapper, app_mention,
- * message.im, url_verification, slash command request fields).
+ * message.im, message.channels / message.groups, url_verification, slash command request fields).
  * Defaults come from SLACK_TEST_IDS so they match the Web API stand-in.
  */
 import { SLACK_TEST_IDS } from './ids.js';
@@ -97,6 +97,30 @@ export function buildDirectMessageEvent(options: MessageEventOptions = {}) {
       team: options.envelope?.teamId ?? SLACK_TEST_IDS.teamId,
       client_msg_id: `client-msg-${next()}`,
       ...(options.threadTs !== undefined ? { thread_ts: options.threadTs } : {}),
+    },
+    options.envelope,
+  );
+}
+
+/**
+ * A `message` event in a public channel (`message.channels`, channel_type "channel") or a private
+ * one (`message.groups`, "group"): what the bot receives for every message, threaded or not, in a
+ * channel it is in. `text` is sent as is: write `<@U…>` yourself for a mention.
+ */
+export function buildChannelMessageEvent(options: MessageEventOptions & { channelType?: 'channel' | 'group' } = {}) {
+  const ts = options.ts ?? nextMessageTs();
+  return buildEventCallback(
+    {
+      type: 'message' as const,
+      channel: options.channel ?? SLACK_TEST_IDS.channelId,
+      user: options.user ?? SLACK_TEST_IDS.humanUserId,
+      text: options.text ?? 'hello',
+      ts,
+      event_ts: ts,
+      channel_type: options.channelType ?? 'channel',
+      team: options.envelope?.teamId ?? SLACK_TEST_IDS.teamId,
+      client_msg_id: `client-msg-${next()}`,
+      ...(options.threadTs !== undefined ? { thread_ts: options.threadTs, parent_user_id: SLACK_TEST_IDS.humanUserId } : {}),
     },
     options.envelope,
   );
