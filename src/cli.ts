@@ -16,7 +16,7 @@ import {
   type Audience,
   type KnowledgeEngine,
 } from './core/index.js';
-import { evaluate, parseQuestions, type EvalSummary } from './evaluate.js';
+import { evaluate, parseEvalFile, type EvalSummary } from './evaluate.js';
 import { readQuestionLog } from './insight/questionLog.js';
 import { parseDuration, renderInsight, summarize } from './insight/stats.js';
 import { createLogger, type Logger } from './logger.js';
@@ -132,8 +132,15 @@ async function ask(args: readonly string[], io: CliIo): Promise<number> {
   const { engine, logger } = await setUp(values.knowledge, io);
   // Through the assistant for its one log line per question; no rate limit or question log here.
   const assistant = new Assistant({ engine, logger });
-  const answer = (text: string): Answer => {
-    const outcome = assistant.ask({ platform: 'cli', userId: 'cli', channelKind: 'cli', question: text, audience });
+  const answer = (text: string, conversation?: string): Answer => {
+    const outcome = assistant.ask({
+      platform: 'cli',
+      userId: 'cli',
+      channelKind: 'cli',
+      question: text,
+      audience,
+      ...(conversation === undefined ? {} : { conversation: { id: conversation, kind: 'thread' } }),
+    });
     if (outcome.kind !== 'answer') throw new Error(outcome.message);
     return outcome.answer;
   };
@@ -147,9 +154,28 @@ async function ask(args: readonly string[], io: CliIo): Promise<number> {
   // One question a line, answered as it arrives: the process can serve a pipe of any length.
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
-    if (line.trim() !== '') print(answer(line));
+    if (line.trim() === '') continue;
+    const request = batchLine(line);
+    print(answer(request.q, request.conversation));
   }
   return 0;
+}
+
+/**
+ * A line of `ask --json` input: a plain question, or a JSON object `{"q": "...", "conversation":
+ * "any id"}` whose lines with the same id share context, so conversations can be scripted.
+ */
+function batchLine(line: string): { q: string; conversation?: string } {
+  if (!line.trimStart().startsWith('{')) return { q: line };
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { q: line };
+  }
+  const { q, conversation } = (value ?? {}) as { q?: unknown; conversation?: unknown };
+  if (typeof q !== 'string') return { q: line };
+  return typeof conversation === 'string' || typeof conversation === 'number' ? { q, conversation: String(conversation) } : { q };
 }
 
 /** The JSON shape of `ask --json`: the answer, with each citation's marked snippet added. */
@@ -164,6 +190,10 @@ function toJson(answer: Answer): object {
       marked: markSnippet(c.snippet, c.highlights),
     })),
     ...(answer.decline ? { decline: answer.decline } : {}),
+    ...(answer.context ? { context: answer.context } : {}),
+    ...(answer.alternatives
+      ? { alternatives: answer.alternatives.map((a) => ({ answer: a.answer, citation: { ...a.citation, marked: markSnippet(a.citation.snippet, a.citation.highlights) } })) }
+      : {}),
     tookMs: answer.tookMs,
   };
 }
@@ -200,9 +230,9 @@ async function runEval(args: readonly string[], io: CliIo): Promise<number> {
     options: { file: { type: 'string' }, ...KNOWLEDGE_OPTION, ...AUDIENCE_OPTION },
   });
   const file = values.file ?? path.join(projectRoot(), 'tests', 'fixtures', 'apo-dev.jsonl');
-  const questions = parseQuestions(await readFile(file, 'utf8'), file);
+  const { questions, dialogues } = parseEvalFile(await readFile(file, 'utf8'), file);
   const { engine } = await setUp(values.knowledge, io);
-  const summary = evaluate(engine, questions, audienceOf(values.audience));
+  const summary = evaluate(engine, questions, audienceOf(values.audience), dialogues);
   io.stdout.write(`${renderEval(summary)}\n`);
   return summary.failed === 0 ? 0 : 1;
 }

@@ -69,6 +69,22 @@ describe('apo-bot ask', () => {
     expect(replies[2].answer).toContain('Seoul');
   });
 
+  it('shares context between JSON lines of the same conversation, and only those', async () => {
+    const lines = [
+      { q: 'Where did the 2017 mission take place?', conversation: 'a' },
+      { q: 'Who conducted the 2018 study mission?', conversation: 'b' },
+      { q: 'who conducted it?', conversation: 'a' },
+    ].map((line) => JSON.stringify(line));
+    const { code, stdout } = await run(['ask', '--json'], { input: `${lines.join('\n')}\nwho conducted it?\n` });
+    expect(code).toBe(0);
+    const replies = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(replies[2].answer).toContain('Benjamin Yuan');
+    expect(replies[2].context.reading).toContain('Reading “it” as');
+    expect(replies[2].citations[0].id).toBe('2017-rok-sme-innovation');
+    // A plain line has no conversation: nothing is read into it.
+    expect(replies[3].context).toBeUndefined();
+  });
+
   it('logs one line per question to standard error when asked to', async () => {
     const { stderr } = await run(['ask', '--json', 'kpc director name'], { env: { LOG_LEVEL: 'info', LOG_PRETTY: 'false' } });
     const lines = stderr.trim().split('\n').map((line) => JSON.parse(line));
@@ -154,6 +170,16 @@ describe('apo-bot chat', () => {
     expect(stdout).toContain('/reload   read the knowledge folder again');
     expect(stdout).toContain('Reloaded in');
     expect(stdout).toContain("I couldn't find an answer to that in the knowledge base.");
+  });
+
+  it('reads a follow-up in the session as part of the conversation', async () => {
+    const { code, stdout } = await run(['chat'], {
+      input: 'Where did the 2017 mission take place?\nwho conducted it?\ntell me more\n',
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain('(Reading “it” as: mission 2017)');
+    expect(stdout).toContain('“The study mission was conducted by Professor of Management of Technology Benjamin Yuan');
+    expect(stdout).toContain('“After serving as a core technocrat');
   });
 
   it('stops reading at /quit', async () => {

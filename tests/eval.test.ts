@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type KnowledgeEngine } from '../src/core/index.js';
-import { evaluate, parseQuestions, type EvalQuestion } from '../src/evaluate.js';
+import { evaluate, parseEvalFile, parseQuestions, type EvalQuestion } from '../src/evaluate.js';
 import { SHIPPED_KNOWLEDGE } from './helpers/knowledgeDir.js';
 
 const load = (name: string): EvalQuestion[] =>
@@ -29,6 +29,24 @@ describe.each(['apo-dev.jsonl', 'apo-extra.jsonl'])('the questions of %s', (file
   it.each(questions.filter((q) => q.unanswerable).map((q) => [q.id, q.q, q] as const))('%s declines "%s"', (_id, _q, question) => {
     const [result] = evaluate(engine, [question]).results;
     expect(result?.reply.answered, `quoted: ${result?.reply.answer}`).toBe(false);
+  });
+});
+
+describe('the dialogues of apo-dialogues.jsonl', () => {
+  const file = 'apo-dialogues.jsonl';
+  const { dialogues } = parseEvalFile(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8'), file);
+
+  it('cover every follow-up pattern, at least 30 dialogues', () => {
+    expect(dialogues.length).toBeGreaterThanOrEqual(30);
+    const patterns = new Set(dialogues.map((d) => d.pattern));
+    for (const pattern of ['pronoun', 'changed period', 'changed subject', 'tell me more', 'topic change', 'two articles']) expect(patterns).toContain(pattern);
+  });
+
+  it.each(dialogues.map((d) => [d.id, d.pattern, d] as const))('%s (%s) answers every checked turn as expected', (_id, _pattern, dialogue) => {
+    const summary = evaluate(engine, [], 'internal', [dialogue]);
+    const failed = summary.results.filter((r) => !r.passed).map((r) => `${r.question.id} "${r.question.q}": got ${r.reply.answer ?? r.reply.decline?.reason}`);
+    expect(failed).toEqual([]);
+    expect(summary.results.length).toBeGreaterThan(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import type { AnswerEngine } from '../../src/core/index.js';
+import type { AnswerEngine, ConversationTurn } from '../../src/core/index.js';
 import { renderAnswer, renderReloadReport } from './render.js';
 
 export interface TerminalChatOptions {
@@ -10,9 +10,13 @@ export interface TerminalChatOptions {
   readonly color: boolean;
 }
 
+/** Turns of the session a follow-up may lean on. */
+const MAX_TURNS = 5;
+
 const HELP = [
   'Ask a question about the APO and its SME programmes, for example:',
   '  Who conducted the 2018 study mission?',
+  'Follow-ups read the questions before them: "who conducted it?", "and in 2017?", "tell me more".',
   'Commands:',
   '  /help     this help',
   '  /reload   read the knowledge folder again (the old knowledge stays if the new has errors)',
@@ -42,6 +46,7 @@ export function runTerminalChat(options: TerminalChatOptions): Promise<void> {
   // Lines are handled one at a time, in order, even when a reload takes a while. Piped input can
   // end (and close the interface) before its last lines are answered, so answers still go out.
   let queue = Promise.resolve();
+  let turns: readonly ConversationTurn[] = [];
   let quit = false;
   let closed = false;
   rl.on('line', (line) => {
@@ -64,7 +69,10 @@ export function runTerminalChat(options: TerminalChatOptions): Promise<void> {
     } else if (line.startsWith('/')) {
       say(`Unknown command ${line.split(/\s/)[0]}. ${HELP}`);
     } else {
-      say(renderAnswer(engine.answer(line), { color: options.color }));
+      // The session is the conversation: follow-ups ("who conducted it?") read the turns before them.
+      const answer = engine.answer(line, turns.length > 0 ? { context: turns } : {});
+      if (answer.turn) turns = [...turns, answer.turn].slice(-MAX_TURNS);
+      say(renderAnswer(answer, { color: options.color }));
     }
     if (!closed) rl.prompt();
   }

@@ -15,8 +15,12 @@ export function renderAnswer(answer: Answer, options: RenderOptions): string {
   const [open, close] = options.color ? [BOLD, NORMAL] : ['**', '**'];
   const dim = (text: string): string => (options.color ? `${DIM}${text}${NORMAL}` : text);
   const first = answer.citations[0];
-  const lines = [`“${answer.answer}”`];
+  const lines = answer.context ? [dim(`(${answer.context.reading})`), `“${answer.answer}”`] : [`“${answer.answer}”`];
   if (first) lines.push(dim(`   — ${first.title} (${first.date}), paragraph ${first.paragraph}`));
+  for (const other of answer.alternatives ?? []) {
+    lines.push('', `Also, in ${other.citation.title} (${other.citation.date}):`, `“${other.answer}”`);
+    lines.push(dim(`   — paragraph ${other.citation.paragraph}`));
+  }
   lines.push('', 'Sources:');
   answer.citations.forEach((citation, i) => {
     lines.push(` ${i + 1}. ${citation.title} · ${citation.date} · paragraph ${citation.paragraph}`);

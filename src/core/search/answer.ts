@@ -33,6 +33,8 @@ export interface FollowUp {
   readonly preferArticle?: string;
   /** An article not to answer from: the previous one, when the question changes the period. */
   readonly avoidArticle?: string;
+  /** The only article to answer from: the previous one, when "it" most likely means what it was about. */
+  readonly onlyArticle?: string;
 }
 
 /** How much of a question's weight the answering passage must cover; less is declined. */
@@ -73,7 +75,9 @@ export function answerQuestion(
 ): Omit<Answer, 'tookMs'> {
   const question = rawQuestion.trim();
   const avoid = followUp?.avoidArticle;
-  const visible = (passage: Passage): boolean => mayRead(audience, passage.article) && passage.article.id !== avoid;
+  const only = followUp?.onlyArticle;
+  const visible = (passage: Passage): boolean =>
+    mayRead(audience, passage.article) && passage.article.id !== avoid && (only === undefined || passage.article.id === only);
   let analyzed: AnalyzedQuestion | undefined;
   const decline = (reason: DeclineReason, detail: Partial<Omit<Decline, 'reason'>> = {}): Omit<Answer, 'tookMs'> => ({
     ...declined(snapshot, question, audience, { reason, unmatchedTerms: [], nearest: [], ...detail }),

@@ -23,7 +23,7 @@ const CONTINUATION = /^\s*(and|also|but|so|then|what about|how about|what of|sam
 /** "the 2018 one", "the other one", "that one". */
 const ONE = /\b(one|ones)\b/i;
 /** "Tell me more", "more", "go on": the next paragraph. */
-const MORE = /^\s*(please\s+)?(tell me more|more|go on|continue|keep going|what else|anything else|and then|more please|say more|tell me more about (it|that|this))(\s+please)?\s*[.!?]*\s*$/i;
+const MORE = /^\s*(please\s+)?(tell me more|more|go on|continue|keep going|what else|anything else|and then|more please|say more|tell me more about (it|that|this))(,?\s*please)?\s*[.!?]*\s*$/i;
 
 /** How a question relates to the conversation before it. */
 export type Reading =
@@ -83,15 +83,19 @@ export function answerInConversation(
     words: previous.subject,
     question: previous.question,
     ...(ownPeriods.length > 0 || previous.period === undefined ? {} : { period: previous.period }),
-    ...(reading.marker.toLowerCase().startsWith('one') ? { pointers: [reading.marker] } : {}),
+    // "The 2018 one": "one" only points back; it is not asked for.
+    ...(ONE.test(question) ? { pointers: ['one', 'ones'] } : {}),
   };
   // "And in 2017?" asks the same of another article: not the one just quoted, unless it is dated then.
   const changedPeriod = ownPeriods.length > 0 && !ownPeriods.some((p) => p.text === previous.period);
   const avoid = changedPeriod && visibleArticle !== undefined && !datedIn(snapshot, visibleArticle, ownPeriods) ? visibleArticle : undefined;
   const preferred = avoid === undefined && visibleArticle !== undefined ? { preferArticle: visibleArticle } : {};
-  let answer = answerQuestion(snapshot, question, audience, settings, { carried, ...preferred, ...(avoid === undefined ? {} : { avoidArticle: avoid }) });
-  // Nothing else fits the new period: the article just quoted may still hold the answer.
-  if (avoid !== undefined && !answer.answered) answer = answerQuestion(snapshot, question, audience, settings, { carried });
+  // Without a period of its own, "it" is first looked for in the article just quoted; another
+  // article answers only when that one can't. With a new period, another article is looked for first.
+  const first =
+    avoid !== undefined ? { avoidArticle: avoid } : ownPeriods.length === 0 && visibleArticle !== undefined ? { onlyArticle: visibleArticle } : undefined;
+  let answer = answerQuestion(snapshot, question, audience, settings, { carried, ...preferred, ...first });
+  if (first !== undefined && !answer.answered) answer = answerQuestion(snapshot, question, audience, settings, { carried, ...preferred });
   const carriedWords = [...previous.subject, ...(carried.period === undefined ? [] : [carried.period])];
   if (carriedWords.length === 0) return answer;
   const used: AnswerContext = {
