@@ -19,6 +19,11 @@ export interface AskRequest {
    * are handed to the engine, so follow-ups like "who conducted it?" are read in context.
    */
   readonly conversation?: ConversationRef;
+  /**
+   * Another conversation this question and its answer also belong to, given the same turn: a
+   * Discord DM question is part of the DM's recent exchange and starts the reply chain of its answer.
+   */
+  readonly alsoIn?: ConversationRef;
 }
 
 export type AskOutcome =
@@ -121,7 +126,9 @@ export class Assistant {
     const conversation = request.conversation;
     const context = conversation ? this.#conversations.turns(request.platform, request.audience, conversation) : [];
     const answer = this.#engine.answer(request.question, { audience: request.audience, ...(context.length > 0 ? { context } : {}) });
-    if (conversation && answer.turn) this.#conversations.add(request.platform, request.audience, conversation, answer.turn);
+    if (answer.turn) {
+      for (const ref of [conversation, request.alsoIn]) if (ref) this.#conversations.add(request.platform, request.audience, ref, answer.turn);
+    }
     this.#record(questionId, request, answer);
     return { kind: 'answer', questionId, answer };
   }

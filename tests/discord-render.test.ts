@@ -2,6 +2,7 @@ import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { readDiscordConfig } from '../adapters/discord/config.js';
 import { inviteUrl } from '../adapters/discord/register.js';
+import { AnswerThreads, conversationFor } from '../adapters/discord/conversations.js';
 import { EMBED_LIMITS, fitEmbed, questionFromMessage, renderDiscordAnswer, renderDiscordReloadReport } from '../adapters/discord/render.js';
 import type { Answer } from '../src/core/index.js';
 
@@ -47,6 +48,83 @@ describe('renderDiscordAnswer', () => {
     expect(embed.description).toBe(
       "I couldn't find an answer to that in the knowledge base. Nothing matched: joke.\n\n**The knowledge base covers:**\n• *ROK showcasing SME innovation* (2017-06-20)",
     );
+  });
+});
+
+describe('renderDiscordAnswer with conversation context and alternatives', () => {
+  const alternative = (title: string, sentence: string, n: number) => ({
+    answer: sentence,
+    citation: { ...answer().citations[0]!, id: `alt-${n}`, title, date: `2019-0${n}-01`, paragraph: n },
+  });
+
+  it('says first how a follow-up was read, escaped', () => {
+    const embed = renderDiscordAnswer(answer({ context: { kind: 'follow-up', reading: 'Reading “it” as: *mission* 2017', carried: ['mission', '2017'] } }));
+    expect(embed.description).toBe('*Reading “it” as: \\*mission\\* 2017*\n> The APO runs \\*SME\\* programmes.\n— *A\\_title* (2020-01-01), paragraph 2');
+    const declined = renderDiscordAnswer(
+      answer({ answered: false, answer: null, citations: [], context: { kind: 'more', reading: 'Going on with “A”', carried: [] } }),
+    );
+    expect(declined.description).toMatch(/^\*Going on with “A”\*\n/);
+  });
+
+  it('says nothing of context when the question stood alone', () => {
+    expect(renderDiscordAnswer(answer()).description).toMatch(/^> /);
+  });
+
+  it('shows each alternative sentence labelled by its article title and date, escaped, before the citations', () => {
+    const embed = renderDiscordAnswer(answer({ alternatives: [alternative('B_title [x](y)', 'KPC *also* runs them.', 3)] }));
+    expect(embed.fields?.[0]).toEqual({ name: 'Also, in B\\_title \\[x\\](y) (2019-03-01)', value: '> KPC \\*also\\* runs them.\n— paragraph 3' });
+    expect(embed.fields?.[1]?.name).toBe('1. A\\_title');
+  });
+
+  it('keeps long alternatives within the field and embed limits', () => {
+    const long = 'word '.repeat(2000);
+    const embed = renderDiscordAnswer(
+      answer({
+        answer: long,
+        context: { kind: 'follow-up', reading: `Reading “it” as: ${'x'.repeat(5000)}`, carried: [] },
+        alternatives: [1, 2, 3, 4, 5].map((n) => alternative('t'.repeat(400), long, n)),
+      }),
+    );
+    expect(embed.fields?.filter((f) => f.name.startsWith('Also, in'))).toHaveLength(3);
+    for (const field of embed.fields ?? []) {
+      expect(field.name.length).toBeLessThanOrEqual(EMBED_LIMITS.fieldName);
+      expect(field.value.length).toBeLessThanOrEqual(EMBED_LIMITS.fieldValue);
+    }
+    expect(embed.description?.length).toBeLessThanOrEqual(EMBED_LIMITS.description);
+    expect(size(embed)).toBeLessThanOrEqual(EMBED_LIMITS.total);
+  });
+});
+
+describe('conversationFor', () => {
+  const message = (overrides: Partial<Parameters<typeof conversationFor>[0]> = {}) => ({ id: 'm1', channelId: 'c1', inDm: false, repliesTo: undefined, ...overrides });
+
+  it('starts a reply chain for a guild message, and continues it in a reply to the answer', () => {
+    const threads = new AnswerThreads();
+    expect(conversationFor(message(), threads)).toEqual({ conversation: { id: 'm1', kind: 'thread' }, chain: 'm1' });
+    threads.remember('answer1', 'm1');
+    expect(conversationFor(message({ id: 'm2', repliesTo: 'answer1' }), threads)).toEqual({ conversation: { id: 'm1', kind: 'thread' }, chain: 'm1' });
+    expect(conversationFor(message({ id: 'm3', repliesTo: 'someone-else' }), threads).conversation).toEqual({ id: 'm3', kind: 'thread' });
+  });
+
+  it("reads a DM in the DM's recent exchange, and a DM reply in its answer's chain", () => {
+    const threads = new AnswerThreads();
+    expect(conversationFor(message({ inDm: true }), threads)).toEqual({ conversation: { id: 'c1', kind: 'recent' }, alsoIn: { id: 'm1', kind: 'thread' }, chain: 'm1' });
+    threads.remember('answer1', 'm1');
+    expect(conversationFor(message({ id: 'm2', inDm: true, repliesTo: 'answer1' }), threads)).toEqual({
+      conversation: { id: 'm1', kind: 'thread' },
+      alsoIn: { id: 'c1', kind: 'recent' },
+      chain: 'm1',
+    });
+  });
+
+  it('forgets the oldest answers past its cap', () => {
+    const threads = new AnswerThreads(2);
+    threads.remember('a1', 'm1');
+    threads.remember('a2', 'm2');
+    threads.remember('a3', 'm3');
+    expect(threads.size).toBe(2);
+    expect(threads.conversationOf('a1')).toBeUndefined();
+    expect(threads.conversationOf('a3')).toBe('m3');
   });
 });
 

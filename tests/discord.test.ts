@@ -3,7 +3,7 @@
  * local stand-in for Discord's REST API and gateway, which records what the bot sends back.
  */
 import { PassThrough } from 'node:stream';
-import type { APIEmbed } from 'discord.js';
+import type { APIEmbed, APIMessage } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordAdapter, type DiscordAdapter } from '../adapters/discord/index.js';
 import { EMBED_LIMITS } from '../adapters/discord/render.js';
@@ -80,6 +80,28 @@ const embedSize = (embed: APIEmbed): number =>
 const sent = (): RecordedRequest[] =>
   discord.requests.filter((r) => r.method !== 'GET' && /\/(callback|messages|webhooks)/.test(r.path) && r.status < 300);
 
+/** The bot's next message (its answer to a mention, reply or DM), once the bot is done handling it. */
+async function botAnswer(): Promise<{ message: APIMessage; embed: APIEmbed; text: string }> {
+  const post = await discord.waitForRequest('POST', '/channels/:id/messages');
+  // The bot learns its answer's id from this response: wait until it has, or a reply could race it.
+  while (assistant.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  const message = post.responseBody as APIMessage;
+  const embed = message.embeds[0] ?? {};
+  return { message, embed, text: embedText(embed) };
+}
+const mention = (question: string) => {
+  const message = discord.payloads.guildMentionMessage({ question });
+  discord.dispatch('MESSAGE_CREATE', message);
+  return message;
+};
+const dm = (content: string, replyTo?: APIMessage) =>
+  discord.dispatch('MESSAGE_CREATE', discord.payloads.dmMessage({ content, ...(replyTo ? { replyTo } : {}) }));
+const replyTo = (answer: APIMessage, question: string, options: { ping?: boolean } = {}) =>
+  discord.dispatch('MESSAGE_CREATE', discord.payloads.guildReplyMessage({ question, replyTo: answer, ...options }));
+
+const YUAN = 'The study mission was conducted by Professor of Management of Technology Benjamin Yuan';
+const KERYDH = 'It was conducted by international experts: Kerydh Private Limited';
+
 beforeEach(async () => {
   logs = '';
   discord = await startDiscordStandIn({ heartbeatIntervalMs: 250 });
@@ -154,6 +176,103 @@ describe('the Discord adapter', () => {
       discord.dispatch('MESSAGE_CREATE', { ...discord.payloads.guildMentionMessage({ question: 'x' }), content: 'kpc director name', mentions: [] });
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(discord.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/messages'))).toEqual([]);
+    });
+
+    describe('follow-ups', () => {
+      it('answers a reply to its answer in the context of the question it answered', async () => {
+        mention('Where did the 2017 mission take place?');
+        const first = await botAnswer();
+        expect(first.embed.description).toContain('in Seoul');
+
+        replyTo(first.message, 'who conducted it?');
+        const post = await discord.waitForRequest('POST', '/channels/:id/messages');
+        const body = post.body as { embeds: APIEmbed[]; message_reference: { message_id: string }; allowed_mentions: unknown };
+        const embed = body.embeds[0];
+        expect(embed?.description).toMatch(new RegExp(`^\\*Reading “it” as: mission 2017\\*\n> ${YUAN}`));
+        expect(embed?.description).toContain('— *ROK showcasing SME innovation* (2017-06-20), paragraph 5');
+        expect(body.allowed_mentions).toEqual({ parse: [], replied_user: false });
+      });
+
+      it('follows a reply chain, and reads a reply to the 2018 answer as about 2018', async () => {
+        mention('Where did the 2018 mission take place?');
+        const first = await botAnswer();
+        replyTo(first.message, 'who conducted it?');
+        const second = await botAnswer();
+        expect(second.embed.description).toContain(`> ${KERYDH}`);
+        expect(second.text).toContain('Reading “it” as: mission 2018');
+
+        replyTo(second.message, 'tell me more');
+        const third = await botAnswer();
+        expect(third.text).toContain('Going on with “APO drives SMEs to adopt Fourth Industrial Revolution” (2018-09-25)');
+      });
+
+      it('starts fresh for a new mention that is not a reply, and for a reply to a message that is not its answer', async () => {
+        mention('Where did the 2018 mission take place?');
+        const first = await botAnswer();
+        replyTo(first.message, 'who conducted it?');
+        expect((await botAnswer()).embed.description).toContain(KERYDH);
+
+        mention('who conducted it?');
+        const fresh = await botAnswer();
+        expect(fresh.text).not.toContain('Reading');
+        expect(fresh.embed.description).toMatch(new RegExp(`^> ${YUAN}`));
+        // Alone, the question fits both missions: the other article's sentence is shown, labelled.
+        expect(fresh.embed.fields?.[0]?.name).toBe('Also, in APO drives SMEs to adopt Fourth Industrial Revolution (2018-09-25)');
+        expect(fresh.embed.fields?.[0]?.value).toContain(`> ${KERYDH}`);
+
+        // Someone else's message, replied to with a mention of the bot: nothing to continue.
+        const other = { ...first.message, id: '1290000000000009001', author: discord.fixture.user };
+        discord.dispatch('MESSAGE_CREATE', { ...discord.payloads.guildReplyMessage({ question: '', replyTo: other }), content: `<@${discord.fixture.bot.id}> who conducted it?`, mentions: [discord.fixture.bot] });
+        const unrelated = await botAnswer();
+        expect(unrelated.text).not.toContain('Reading');
+        expect(unrelated.embed.description).toMatch(new RegExp(`^> ${YUAN}`));
+      });
+
+      it('leaves alone a reply that does not ping it, which arrives without content', async () => {
+        mention('Where did the 2018 mission take place?');
+        const first = await botAnswer();
+        replyTo(first.message, 'who conducted it?', { ping: false });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(discord.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/messages'))).toHaveLength(1);
+      });
+
+      it('answers a DM follow-up in the context of the last exchange, and a reply to an older DM answer in its own', async () => {
+        dm('Where did the 2018 mission take place?');
+        const first = await botAnswer();
+        dm('who conducted it?');
+        const second = await botAnswer();
+        expect(second.embed.description).toContain(`> ${KERYDH}`);
+        expect(second.text).toContain('Reading “it” as: mission 2018');
+
+        dm('Where did the 2017 mission take place?');
+        await botAnswer();
+        // The reply goes back to the 2018 answer, past the 2017 exchange since.
+        dm('who conducted it?', first.message);
+        const reply = await botAnswer();
+        expect(reply.embed.description).toContain(`> ${KERYDH}`);
+        expect(reply.text).toContain('Reading “it” as: mission 2018');
+      });
+
+      it('continues an /ask answer in a reply to it', async () => {
+        ask('Where did the 2018 mission take place?');
+        await callback();
+        while (assistant.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+        const answer = discord.requests.find((r) => r.path.endsWith('/callback'))?.responseBody as { resource: { message: APIMessage } };
+        replyTo(answer.resource.message, 'who conducted it?');
+        const reply = await botAnswer();
+        expect(reply.embed.description).toContain(`> ${KERYDH}`);
+      });
+
+      it('keeps a staff (internal) conversation out of its own, even under the same id', async () => {
+        const first = mention('Where did the 2018 mission take place?');
+        const answer = await botAnswer();
+        assistant.ask({ platform: 'discord', userId: 'staff', channelKind: 'channel', question: 'Who reviews the per diem rates?', audience: 'internal', conversation: { id: first.id, kind: 'thread' } });
+        replyTo(answer.message, 'tell me more');
+        const more = await botAnswer();
+        expect(more.text).toContain('Going on with “APO drives SMEs to adopt Fourth Industrial Revolution” (2018-09-25)');
+        expect(more.text).not.toContain('Staff travel rules');
+        expect(more.text).not.toContain('per diem');
+      });
     });
 
     it('explains its usage privately for /help', async () => {

@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
 import type { Assistant } from '../../src/assistant.js';
 import type { DiscordConfig } from './config.js';
+import type { AnswerThreads } from './conversations.js';
 
 /** What every command and listener is handed. */
 export interface DiscordDeps {
   readonly assistant: Assistant;
   readonly config: DiscordConfig;
   readonly logger: Logger;
+  /** The bot's recent answers and their reply chains, so a reply to an answer is read in context. */
+  readonly threads: AnswerThreads;
 }

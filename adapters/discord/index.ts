@@ -5,6 +5,7 @@ import { connectWithRetry, type ChatAdapter } from '../../src/adapter.js';
 import type { Assistant } from '../../src/assistant.js';
 import type { DiscordConfig } from './config.js';
 import { classifyDiscordError } from './connection.js';
+import { AnswerThreads } from './conversations.js';
 import { registerInteractions } from './listeners/interactions.js';
 import { registerMessages } from './listeners/messages.js';
 import { registerCommands } from './register.js';
@@ -19,7 +20,8 @@ export interface DiscordAdapter extends ChatAdapter {
 
 /**
  * The Discord adapter: a discord.js client with the minimal intents (no privileged Message
- * Content), answering `/ask`, `/help`, `/reload`, mentions and DMs. Starting it registers the
+ * Content), answering `/ask`, `/help`, `/reload`, mentions and DMs, and replies to its answers in
+ * the context of the question they answered. Starting it registers the
  * slash commands and logs in. `clientOptions` lets tests tune the client (never needed in use).
  */
 export function createDiscordAdapter(deps: {
@@ -38,7 +40,7 @@ export function createDiscordAdapter(deps: {
     ...deps.clientOptions,
     rest: { ...(config.apiUrl === undefined ? {} : { api: config.apiUrl }), ...deps.clientOptions?.rest },
   });
-  const handlerDeps = { assistant, config, logger };
+  const handlerDeps = { assistant, config, logger, threads: new AnswerThreads() };
   registerInteractions(client, handlerDeps);
   client.once(Events.ClientReady, (ready) => {
     registerMessages(ready, handlerDeps);

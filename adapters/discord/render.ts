@@ -34,17 +34,22 @@ export function plain(text: string): string {
     .replace(/^(#|-|\+|\d+\.)/, '\\$1');
 }
 
+/** Alternatives shown at most: each is a field, beside up to three citations. */
+const MAX_ALTERNATIVES = 3;
+
 /**
- * An answer as one embed: the question as title, the quoted sentence and its source, up to three
- * citations with the matched words in bold, and a footer. A decline says plainly that the
- * knowledge base does not cover it and lists what it does cover. Always within Discord's limits.
+ * An answer as one embed: the question as title, the quoted sentence and its source, the other
+ * articles' sentences when the question fits several about equally (each labelled by its article
+ * and date), up to three citations with the matched words in bold, and a footer. A follow-up says
+ * first how it read the question ("Reading “it” as: mission 2017"). A decline says plainly that
+ * the knowledge base does not cover it and lists what it does cover. Always within Discord's limits.
  */
 export function renderDiscordAnswer(answer: Answer): APIEmbed {
   // Cut before escaping, so the work stays small whatever the length of the question.
   const title = trimText(`Q: ${plain(trimText(answer.question, EMBED_LIMITS.title))}`, EMBED_LIMITS.title);
   if (!answer.answered || answer.answer === null) {
     const decline = answer.decline;
-    let description = plain(decline ? declineHeadline(answer.question, decline) : answer.message);
+    let description = readingLine(answer) + plain(decline ? declineHeadline(answer.question, decline) : answer.message);
     const nearest = decline?.reason === 'too-long' ? [] : (decline?.nearest ?? []);
     if (nearest.length > 0) {
       description += `\n\n**The knowledge base covers:**\n${nearest.map((ref) => `• *${plain(ref.title)}* (${ref.date})`).join('\n')}`;
@@ -54,15 +59,28 @@ export function renderDiscordAnswer(answer: Answer): APIEmbed {
 
   const first = answer.citations[0];
   const source = first ? `\n— *${plain(first.title)}* (${first.date}), paragraph ${first.paragraph}` : '';
-  const quote = trimText(plain(trimText(answer.answer, EMBED_LIMITS.description)), EMBED_LIMITS.description - source.length - 4);
-  const fields = answer.citations.slice(0, 3).map((citation, i) => ({
+  const reading = readingLine(answer);
+  const quote = trimText(plain(trimText(answer.answer, EMBED_LIMITS.description)), EMBED_LIMITS.description - reading.length - source.length - 4);
+  const alternatives = (answer.alternatives ?? []).slice(0, MAX_ALTERNATIVES).map(({ answer: sentence, citation }) => {
+    const cited = `\n— paragraph ${citation.paragraph}`;
+    return {
+      name: trimText(`Also, in ${plain(trimText(citation.title, EMBED_LIMITS.fieldName))} (${citation.date})`, EMBED_LIMITS.fieldName),
+      value: `> ${trimText(plain(trimText(sentence, EMBED_LIMITS.fieldValue)), EMBED_LIMITS.fieldValue - cited.length - 2)}${cited}`,
+    };
+  });
+  const citations = answer.citations.slice(0, 3).map((citation, i) => ({
     name: trimText(`${i + 1}. ${plain(trimText(citation.title, EMBED_LIMITS.fieldName))}`, EMBED_LIMITS.fieldName),
     value: trimText(
       `${citation.date} · paragraph ${citation.paragraph}\n${markSnippet(citation.snippet, citation.highlights, '**', '**', plain)}`,
       EMBED_LIMITS.fieldValue,
     ),
   }));
-  return fitEmbed({ title, description: `> ${quote}${source}`, color: COLOR_ANSWER, fields, footer: { text: FOOTER } });
+  return fitEmbed({ title, description: `${reading}> ${quote}${source}`, color: COLOR_ANSWER, fields: [...alternatives, ...citations], footer: { text: FOOTER } });
+}
+
+/** How a follow-up was read, as the embed's first line; empty when the question stood on its own. */
+function readingLine(answer: Answer): string {
+  return answer.context ? `*${plain(trimText(answer.context.reading, 300))}*\n` : '';
 }
 
 /**
@@ -115,6 +133,7 @@ export function renderDiscordHelp(): APIEmbed {
       '',
       '• `/ask question:` your question, answered here for everyone to see',
       '• mention me (`@apo-bot who organised the 2018 mission?`) or send me a direct message',
+      '• reply to one of my answers (keeping the ping on) to follow up: `who conducted it?` is read as about that answer',
       '• `/reload` re-reads the knowledge base, `/reload dry_run:True` shows what would change (server managers and admins only)',
       '• `/stats` shows what people ask and what I could not answer (server managers and admins only)',
     ].join('\n'),

@@ -30,6 +30,7 @@ import type {
   APIDMChannel,
   APIGuildMember,
   APIGuildMemberNoUser,
+  APIMessage,
   APITextChannel,
   APIUser,
   ChannelFlags,
@@ -309,11 +310,54 @@ export function buildGuildMentionMessage(
   };
 }
 
+export interface GuildReplyMessageOptions {
+  /** The text of the reply (Discord adds no mention text for the reply's ping). */
+  readonly question: string;
+  /** The message replied to, e.g. the bot's answer as the stand-in returned it. */
+  readonly replyTo: APIMessage;
+  /**
+   * Whether the reply pings the author of `replyTo` (Discord's default). A ping to the bot lists
+   * it in `mentions`, which is what makes Discord deliver `content` without the Message Content
+   * intent; with the ping off the content arrives empty, as the bot has no such intent.
+   */
+  readonly ping?: boolean;
+  readonly guild?: GuildFixture;
+  readonly author?: APIUser;
+}
+
+/** The fields that make a message a reply: its type, the reference, and the message it replies to. */
+function replyFields(replyTo: APIMessage, guildId?: string) {
+  return {
+    type: MessageType.Reply,
+    message_reference: { type: 0, message_id: replyTo.id, channel_id: replyTo.channel_id, ...(guildId ? { guild_id: guildId } : {}) },
+    referenced_message: replyTo,
+  };
+}
+
+/** A guild message that replies to another, by default pinging its author. */
+export function buildGuildReplyMessage(fixture: DiscordFixture, options: GuildReplyMessageOptions): GatewayMessageCreateDispatchData {
+  const guild = options.guild ?? defaultGuild(fixture);
+  const author = options.author ?? fixture.user;
+  const ping = options.ping ?? true;
+  const repliedTo = options.replyTo.author;
+  const pingsBot = ping && repliedTo.id === fixture.bot.id;
+  return {
+    ...messageBase(author, options.replyTo.channel_id, pingsBot ? options.question : ''),
+    ...replyFields(options.replyTo, guild.id),
+    guild_id: guild.id,
+    channel_type: ChannelType.GuildText,
+    member: memberWithoutUser(guild, author),
+    mentions: ping ? [{ ...repliedTo, member: memberWithoutUser(guild, repliedTo) }] : [],
+  };
+}
+
 export interface DmMessageOptions {
   readonly content: string;
   readonly author?: APIUser;
   /** Prefix the content with a mention of the bot, as some users do even in DMs. */
   readonly mentionBot?: boolean;
+  /** Send it as a reply to this message (pinging its author), e.g. one of the bot's answers. */
+  readonly replyTo?: APIMessage;
 }
 
 /**
@@ -323,9 +367,11 @@ export interface DmMessageOptions {
 export function buildDmMessage(fixture: DiscordFixture, options: DmMessageOptions): GatewayMessageCreateDispatchData {
   const author = options.author ?? fixture.user;
   const content = options.mentionBot ? `<@${fixture.bot.id}> ${options.content}` : options.content;
+  const mentions = options.mentionBot || options.replyTo?.author.id === fixture.bot.id ? [fixture.bot] : [];
   return {
     ...messageBase(author, fixture.dmChannelId, content),
+    ...(options.replyTo ? replyFields(options.replyTo) : {}),
     channel_type: ChannelType.DM,
-    mentions: options.mentionBot ? [fixture.bot] : [],
+    mentions,
   };
 }

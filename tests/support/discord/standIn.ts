@@ -24,12 +24,14 @@ import {
   buildDmMessage,
   buildGuildChatInputInteraction,
   buildGuildMentionMessage,
+  buildGuildReplyMessage,
 } from './payloads.js';
 import type {
   ChatInputInteractionOptions,
   DmMessageOptions,
   GuildChatInputInteractionOptions,
   GuildMentionMessageOptions,
+  GuildReplyMessageOptions,
 } from './payloads.js';
 import { RestStandIn } from './rest.js';
 import type { CannedResponse, RecordedRequest } from './rest.js';
@@ -90,6 +92,8 @@ export interface DiscordStandIn {
     guildChatInputInteraction(options?: GuildChatInputInteractionOptions): ReturnType<typeof buildGuildChatInputInteraction>;
     dmChatInputInteraction(options?: ChatInputInteractionOptions): ReturnType<typeof buildDmChatInputInteraction>;
     guildMentionMessage(options: GuildMentionMessageOptions): ReturnType<typeof buildGuildMentionMessage>;
+    /** A reply to a message (e.g. the bot's answer, from a request's `responseBody`). */
+    guildReplyMessage(options: GuildReplyMessageOptions): ReturnType<typeof buildGuildReplyMessage>;
     dmMessage(options: DmMessageOptions): ReturnType<typeof buildDmMessage>;
   };
 
@@ -178,6 +182,7 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
       guildChatInputInteraction: (o) => buildGuildChatInputInteraction(fixture, o),
       dmChatInputInteraction: (o) => buildDmChatInputInteraction(fixture, o),
       guildMentionMessage: (o) => buildGuildMentionMessage(fixture, o),
+      guildReplyMessage: (o) => buildGuildReplyMessage(fixture, o),
       dmMessage: (o) => buildDmMessage(fixture, o),
     },
 
