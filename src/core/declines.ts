@@ -21,6 +21,10 @@ export function declineHeadline(question: string, decline: Decline): string {
         ? `That is all “${article.title}” (${article.date}) says; ask me something else about it.`
         : 'Ask me a question first; "tell me more" then goes on with the article I quoted.';
     }
+    case 'greeting':
+      return 'Hello! Ask me about the APO and its programmes for SMEs, for example: "Who conducted the 2018 study mission?"';
+    case 'not-english':
+      return 'I can only answer questions in English.';
     case 'no-match':
     case 'weak-match':
       return `I couldn't find an answer to that in the knowledge base.${words}`;

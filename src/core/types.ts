@@ -69,7 +69,11 @@ export type DeclineReason =
   /** The question names something (a place, a person, an organisation) the knowledge base never mentions. */
   | 'unknown-name'
   /** "Tell me more" after the last paragraph of an article, or with nothing asked before. */
-  | 'nothing-more';
+  | 'nothing-more'
+  /** "Hi", "hello", "thanks": not a question; the reply says what the bot can do. */
+  | 'greeting'
+  /** A question in another language or script: the bot answers in English only. */
+  | 'not-english';
 
 export interface Decline {
   readonly reason: DeclineReason;
@@ -81,6 +85,8 @@ export interface Decline {
   readonly limit?: number;
   /** The closest articles the knowledge base does have, best first. */
   readonly nearest: readonly ArticleRef[];
+  /** Two or three questions the knowledge can answer, drawn from the nearest articles, to rephrase with. */
+  readonly suggestions?: readonly string[];
 }
 
 /** The engine's reply to one question. */
