@@ -4,7 +4,7 @@ import MiniSearch from 'minisearch';
 import type { LoadedKnowledge } from '../knowledge/loadKnowledge.js';
 import { findConcepts, type Glossary } from '../knowledge/glossary.js';
 import { tokenize } from '../text/analyze.js';
-import { splitParagraphs } from '../text/passages.js';
+import { isFragment, splitParagraphs } from '../text/passages.js';
 import type { Article, Audience, KnowledgeProblem } from '../types.js';
 import { ReadingCache } from './passageReading.js';
 import { findPeriods, monthKey, periodKeys } from './periods.js';
@@ -16,6 +16,11 @@ export interface Passage {
   readonly article: Article;
   readonly paragraph: number;
   readonly text: string;
+  /**
+   * False for a paragraph that is not a sentence (a photo credit, a source line, a few words):
+   * it keeps its paragraph number but is not indexed, so it is never quoted or cited.
+   */
+  readonly quotable: boolean;
 }
 
 /** Where an article stands in time: its own date, and the periods its text names. */
@@ -127,11 +132,13 @@ function* snapshotSteps(knowledge: LoadedKnowledge, meta: { version: number; kno
     const tagTerms = article.tags.flatMap((tag) => tokenize(tag).filter((t) => !t.stop).map((t) => t.term));
 
     for (const { paragraph, text } of splitParagraphs(article.body)) {
+      const quotable = !isFragment(text);
+      const passage: Passage = { index: passages.length, article, paragraph, text, quotable };
+      passages.push(passage);
+      if (!quotable) continue;
       const tokens = tokenize(text);
       const textTerms = tokens.filter((t) => !t.stop).map((t) => t.term);
       const concepts = [...titleConcepts, ...findConcepts(knowledge.glossary, tokens).map((m) => m.concept)];
-      const passage: Passage = { index: passages.length, article, paragraph, text };
-      passages.push(passage);
       countOnce([...textTerms, ...titleTerms, ...concepts]);
       index.add({
         id: passage.index,
