@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -38,9 +39,70 @@ Usage:
                                         questions the bot declined, from the question log
   apo-bot discord:register              register the Discord slash commands (DISCORD_GUILD_ID: in
                                         that guild at once; otherwise globally) and print the invite link
-  apo-bot help                          this text
+  apo-bot help [COMMAND]                this text, or one command's details (also COMMAND --help)
+  apo-bot --version                     the version
 
 The knowledge folder is KNOWLEDGE_DIR, or ./knowledge of the project. Logs go to standard error.`;
+
+const KNOWLEDGE_HELP = '  --knowledge DIR    the knowledge folder (default: KNOWLEDGE_DIR, or ./knowledge of the project)';
+const AUDIENCE_HELP = '  --audience A       internal (the default: staff, every article) or public (as Discord asks)';
+
+/** What `apo-bot help COMMAND` and `apo-bot COMMAND --help` print. */
+const COMMAND_HELP: Readonly<Record<string, string>> = {
+  start: `Usage: apo-bot start
+
+Runs the chat adapters the configuration turns on: Slack with SLACK_BOT_TOKEN, Discord with
+DISCORD_TOKEN (from the environment or ./.env), with /healthz and /readyz on HEALTH_PORT, until
+SIGINT or SIGTERM. With neither token set, opens the terminal chat. This is what "npm start" runs.`,
+  chat: `Usage: apo-bot chat [--knowledge DIR]
+
+Chat in this terminal. Type a question; /help lists the commands, /reload reads the knowledge
+folder again (/reload dry-run only shows what would change), /quit or Ctrl-D leaves.
+Questions asked here are not written to the question log.
+
+${KNOWLEDGE_HELP}`,
+  ask: `Usage: apo-bot ask [--json] [--knowledge DIR] [--audience public|internal] "question"
+       apo-bot ask --json [--knowledge DIR] [--audience public|internal] < questions.txt
+
+Prints one answer and its sources. With --json, one JSON object instead. With --json and no
+question, reads questions from standard input, one a line, and prints one JSON object a line
+(JSON Lines); a line {"q": "...", "conversation": "any id"} shares context with the earlier
+lines of the same id.
+
+  --json             print JSON
+${KNOWLEDGE_HELP}
+${AUDIENCE_HELP}`,
+  check: `Usage: apo-bot check [--knowledge DIR]
+
+Validates a knowledge folder: prints its counts, or each error with its file and line and exits 1
+(also when the folder holds no articles).
+
+${KNOWLEDGE_HELP}`,
+  eval: `Usage: apo-bot eval [--file F] [--knowledge DIR] [--audience public|internal]
+
+Asks every question of a question file (JSON Lines) and prints PASS or FAIL for each, then the
+hit rates; exits 1 when a question fails.
+
+  --file F           the question file (default: tests/fixtures/apo-dev.jsonl)
+${KNOWLEDGE_HELP}
+${AUDIENCE_HELP}`,
+  stats: `Usage: apo-bot stats [--since 7d] [--data DIR]
+
+From the question log that the Slack and Discord adapters write (DATA_DIR/questions.jsonl):
+questions asked, the share answered, the articles most asked about, the declined questions and
+the votes. The terminal chat and "ask" log nothing.
+
+  --since D          only the last D (30m, 12h, 7d, 2w)
+  --data DIR         the folder holding the log (default: DATA_DIR, or ./data of the project)`,
+  'discord:register': `Usage: apo-bot discord:register
+
+Registers the Discord slash commands with DISCORD_TOKEN and DISCORD_APPLICATION_ID: in the server
+DISCORD_GUILD_ID at once, otherwise globally (they can take up to an hour to appear). Prints the
+link that invites the bot to a server.`,
+  help: `Usage: apo-bot help [COMMAND]
+
+Prints the list of commands, or one command's details (as "apo-bot COMMAND --help" does).`,
+};
 
 /** The streams a command talks to; a test or the real process hands them in. */
 export interface CliIo {
@@ -58,6 +120,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(`${text}\n`);
   };
   try {
+    if (COMMAND_HELP[command] !== undefined && asksForHelp(rest)) {
+      out(COMMAND_HELP[command]);
+      return 0;
+    }
     switch (command) {
       case 'ask':
         return await ask(rest, io);
@@ -79,7 +145,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'help':
       case '--help':
       case '-h':
-        out(USAGE);
+        out(helpText(rest[0]));
+        return 0;
+      case '--version':
+      case '-v':
+        out(`apo-bot ${await version()}`);
         return 0;
       default:
         throw new UsageError(`unknown command "${command}"`);
@@ -97,6 +167,24 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
+/** `--help` or `-h` among a command's arguments (before a `--` that ends the options). */
+function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
+
+function helpText(command: string | undefined): string {
+  if (command === undefined) return USAGE;
+  const text = COMMAND_HELP[command];
+  if (text === undefined) throw new UsageError(`no help for "${command}": it is not a command`);
+  return text;
+}
+
+async function version(): Promise<string> {
+  const manifest = JSON.parse(await readFile(path.join(projectRoot(), 'package.json'), 'utf8')) as { version?: string };
+  return manifest.version ?? 'unknown';
+}
+
 const KNOWLEDGE_OPTION = { knowledge: { type: 'string' } } as const;
 const AUDIENCE_OPTION = { audience: { type: 'string' } } as const;
 
@@ -105,8 +193,17 @@ function audienceOf(value: string | undefined): Audience {
   throw new UsageError(`--audience must be "public" or "internal", got "${value}"`);
 }
 
-/** Config, logger and engine for a command. Commands log warnings only, unless LOG_LEVEL says otherwise. */
-async function setUp(knowledgeOption: string | undefined, io: CliIo): Promise<{ config: Config; logger: Logger; engine: KnowledgeEngine }> {
+/**
+ * Config, logger and engine for a command. Commands log warnings only, unless LOG_LEVEL says
+ * otherwise. `chatShowsWarnings`: the terminal chat tells the engine's warnings itself (the count
+ * of file problems at start, the report of a refused reload), so unless LOG_LEVEL is set the
+ * engine logs only errors there, and the same errors don't print twice between the answers.
+ */
+async function setUp(
+  knowledgeOption: string | undefined,
+  io: CliIo,
+  chatShowsWarnings = false,
+): Promise<{ config: Config; logger: Logger; engine: KnowledgeEngine }> {
   const config = loadConfig();
   const logger = createLogger({
     level: config.logLevelSet ? config.logLevel : 'warn',
@@ -114,7 +211,8 @@ async function setUp(knowledgeOption: string | undefined, io: CliIo): Promise<{ 
     destination: io.stderr,
   });
   const knowledgeDir = knowledgeOption ? path.resolve(knowledgeOption) : config.knowledgeDir;
-  const engine = await createEngine({ knowledgeDir, logger, maxQuestionLength: config.maxQuestionLength });
+  const engineLogger = chatShowsWarnings && !config.logLevelSet ? logger.child({}, { level: 'error' }) : logger;
+  const engine = await createEngine({ knowledgeDir, logger: engineLogger, maxQuestionLength: config.maxQuestionLength });
   return { config, logger, engine };
 }
 
@@ -151,6 +249,8 @@ async function ask(args: readonly string[], io: CliIo): Promise<number> {
     print(answer(question));
     return 0;
   }
+  const hint = stdinHint(Boolean((io.stdin as NodeJS.ReadStream).isTTY));
+  if (hint) io.stderr.write(`${hint}\n`);
   // One question a line, answered as it arrives: the process can serve a pipe of any length.
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
@@ -159,6 +259,14 @@ async function ask(args: readonly string[], io: CliIo): Promise<number> {
     print(answer(request.q, request.conversation));
   }
   return 0;
+}
+
+/**
+ * What `ask --json` without a question says before reading standard input: on a terminal, that it
+ * waits for typed questions (rather than seeming to hang); nothing when the questions are piped in.
+ */
+export function stdinHint(stdinIsTerminal: boolean): string | undefined {
+  return stdinIsTerminal ? 'Reading questions from standard input, one a line; Ctrl-D to end.' : undefined;
 }
 
 /**
@@ -209,6 +317,11 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
     io.stderr.write(`${dir}: ${knowledge.errors.length} error(s); ${knowledge.articles.length} article(s) are fine\n`);
     return 1;
   }
+  if (knowledge.articles.length === 0) {
+    // A bot with nothing to quote declines every question: a wrong folder, not a valid one.
+    io.stderr.write(`error: no articles found in ${dir} (an article is a .md file with front matter; see "Article format" in the README)\n`);
+    return 1;
+  }
   const { engine } = await setUp(dir, io);
   const stats = engine.stats();
   io.stdout.write(
@@ -219,7 +332,7 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
 
 async function chat(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: [...args], options: { ...KNOWLEDGE_OPTION } });
-  const { engine } = await setUp(values.knowledge, io);
+  const { engine } = await setUp(values.knowledge, io, true);
   await runTerminalChat({ engine, input: io.stdin, output: io.stdout, color: Boolean((io.stdout as NodeJS.WriteStream).isTTY) });
   return 0;
 }
@@ -263,8 +376,26 @@ async function printStats(args: readonly string[], io: CliIo): Promise<number> {
     throw new UsageError((error as Error).message);
   }
   const dir = values.data ? path.resolve(values.data) : config.dataDir;
-  io.stdout.write(`${renderInsight(summarize(await readQuestionLog(dir), since))}\n`);
+  const file = path.join(dir, QUESTION_LOG_FILE);
+  const entries = await readQuestionLog(dir);
+  if (entries.length === 0) {
+    io.stdout.write(`${emptyLogExplanation(file, existsSync(file), config.questionLog)}\n`);
+    return 0;
+  }
+  io.stdout.write(`Question log: ${file}\n\n${renderInsight(summarize(entries, since))}\n`);
   return 0;
+}
+
+const QUESTION_LOG_FILE = 'questions.jsonl';
+
+/** Why `stats` found no questions, and what to do: an empty report alone reads as "nobody asked". */
+function emptyLogExplanation(file: string, exists: boolean, logging: boolean): string {
+  return [
+    exists ? `No questions logged yet in ${file}.` : `No question log at ${file} (the file does not exist yet).`,
+    'Only the Slack and Discord adapters ("apo-bot start" with their tokens) log questions; the terminal chat and "apo-bot ask" do not.',
+    ...(logging ? [] : ['QUESTION_LOG=false is set here: a bot started with it logs nothing.']),
+    'If the bot runs elsewhere (in Docker the log is in the volume at /app/data), point stats at its folder with --data DIR or DATA_DIR.',
+  ].join('\n');
 }
 
 async function registerDiscord(io: CliIo): Promise<number> {

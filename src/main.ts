@@ -25,7 +25,9 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<nu
   const logger = createLogger({ level, pretty: config.logPretty });
   const engine = await createEngine({
     knowledgeDir: config.knowledgeDir,
-    logger: logger.child({ module: 'engine' }),
+    // The terminal chat tells the engine's warnings itself (file problems at start, a refused
+    // reload's report): logged as well, the same errors would print twice.
+    logger: logger.child({ module: 'engine' }, terminalOnly && !config.logLevelSet ? { level: 'error' } : {}),
     maxQuestionLength: config.maxQuestionLength,
   });
 

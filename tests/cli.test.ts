@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runCli, stdinHint } from '../src/cli.js';
 import { article, makeKnowledgeDir } from './helpers/knowledgeDir.js';
 
 // The real command, as a user runs it after `npm ci` (which builds dist/; so does `npm test`).
@@ -91,6 +95,32 @@ describe('apo-bot ask', () => {
     expect(lines.find((l) => l.msg === 'question answered')).toMatchObject({ answered: true, tookMs: expect.any(Number) });
   });
 
+  describe('with --json and no question', () => {
+    /** Runs `ask --json` in-process with a standard input that is (or is not) a terminal and has ended. */
+    async function askFromStdin(isTTY: boolean): Promise<{ code: number; stderr: string }> {
+      const stdin = Object.assign(new PassThrough(), { isTTY });
+      stdin.end();
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      let text = '';
+      stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      const code = await runCli(['ask', '--json'], { stdin, stdout, stderr });
+      return { code, stderr: text };
+    }
+
+    it('says on standard error that it reads questions, one a line, until Ctrl-D, when standard input is a terminal', async () => {
+      const { code, stderr } = await askFromStdin(true);
+      expect(code).toBe(0);
+      expect(stderr).toBe('Reading questions from standard input, one a line; Ctrl-D to end.\n');
+      expect(stdinHint(true)).toContain('Ctrl-D');
+    });
+
+    it('says nothing when the questions are piped in', async () => {
+      expect((await askFromStdin(false)).stderr).toBe('');
+      expect(stdinHint(false)).toBeUndefined();
+    });
+  });
+
   it('refuses a bad audience and a missing question with usage', async () => {
     expect((await run(['ask', '--audience', 'everyone', 'hi'])).code).toBe(2);
     const missing = await run(['ask']);
@@ -117,6 +147,18 @@ describe('apo-bot check', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('error: broken.md:4: front matter: "date" must be a real date as YYYY-MM-DD, got "25 Sep 2018"');
     expect(stderr).toContain('1 error(s); 2 article(s) are fine');
+  });
+
+  it('calls a folder without articles an error, not OK', async () => {
+    const empty = await makeKnowledgeDir({ 'notes.txt': 'not an article' }, { shipped: false });
+    try {
+      const { code, stdout, stderr } = await run(['check', '--knowledge', empty.dir]);
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`error: no articles found in ${empty.dir}`);
+    } finally {
+      await empty.cleanup();
+    }
   });
 
   it('reads KNOWLEDGE_DIR from a .env file in the working directory', async () => {
@@ -182,6 +224,34 @@ describe('apo-bot chat', () => {
     expect(stdout).toContain('“After serving as a core technocrat');
   });
 
+  it('names the options of /reload when given one it does not know', async () => {
+    const { code, stdout } = await run(['chat'], { input: '/reload now\n' });
+    expect(code).toBe(0);
+    expect(stdout).toContain('Unknown /reload option "now": use /reload, or /reload dry-run to see what would change.');
+    expect(stdout).not.toContain('Unknown command');
+  });
+
+  describe('when a reload is refused', () => {
+    let broken: Awaited<ReturnType<typeof makeKnowledgeDir>>;
+    beforeAll(async () => {
+      broken = await makeKnowledgeDir({ 'broken.md': article({ date: '25 Sep 2018' }) });
+    });
+    afterAll(() => broken.cleanup());
+
+    it.each(['chat', 'start'])('says so once, in the chat, without a log of the same errors (apo-bot %s)', async (command) => {
+      const { code, stdout, stderr } = await run([command], { input: '/reload\n', env: { KNOWLEDGE_DIR: broken.dir } });
+      expect(code).toBe(0);
+      expect(stdout.match(/Reload refused/g)).toHaveLength(1);
+      expect(stdout).toContain('broken.md:4: front matter: "date"');
+      expect(stderr).toBe('');
+    });
+
+    it('still logs it when LOG_LEVEL asks for warnings', async () => {
+      const { stderr } = await run(['chat'], { input: '/reload\n', env: { KNOWLEDGE_DIR: broken.dir, LOG_LEVEL: 'warn', LOG_PRETTY: 'false' } });
+      expect(stderr).toContain('reload refused');
+    });
+  });
+
   it('stops reading at /quit', async () => {
     const { code, stdout } = await run(['chat'], { input: '/quit\nkpc director name\n' });
     expect(code).toBe(0);
@@ -194,6 +264,87 @@ describe('apo-bot start', () => {
     const { code, stdout } = await run(['start'], { input: 'Who conducted the 2018 study mission?\n' });
     expect(code).toBe(0);
     expect(stdout).toContain('“It was conducted by international experts');
+  });
+});
+
+describe('apo-bot stats', () => {
+  it('says which log it read, and why it is empty', async () => {
+    const data = await makeKnowledgeDir({}, { shipped: false });
+    try {
+      const { code, stdout } = await run(['stats', '--data', data.dir]);
+      expect(code).toBe(0);
+      expect(stdout).toContain(`No question log at ${path.join(data.dir, 'questions.jsonl')}`);
+      expect(stdout).toContain('the terminal chat and "apo-bot ask" do not');
+      expect(stdout).toContain('--data DIR or DATA_DIR');
+    } finally {
+      await data.cleanup();
+    }
+  });
+
+  it('names the log above the figures', async () => {
+    const entry = {
+      type: 'question',
+      at: new Date().toISOString(),
+      questionId: 'q1',
+      platform: 'slack',
+      user: 'h',
+      channelKind: 'channel',
+      question: 'kpc director name',
+      chars: 17,
+      answered: true,
+      topArticle: { id: '2018-smes-fourth-industrial-revolution', title: 'APO drives SMEs to adopt Fourth Industrial Revolution' },
+      latencyMs: 3,
+    };
+    const data = await makeKnowledgeDir({ 'questions.jsonl': `${JSON.stringify(entry)}\n` }, { shipped: false });
+    try {
+      const { code, stdout } = await run(['stats'], { env: { DATA_DIR: data.dir } });
+      expect(code).toBe(0);
+      expect(stdout.split('\n').slice(0, 3)).toEqual([`Question log: ${path.join(data.dir, 'questions.jsonl')}`, '', 'Questions: 1 (slack 1)']);
+    } finally {
+      await data.cleanup();
+    }
+  });
+});
+
+describe('apo-bot --version and help', () => {
+  it('prints the version of package.json', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { code, stdout } = await run(['--version']);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`apo-bot ${version}\n`);
+  });
+
+  it.each([[['help', 'ask']], [['ask', '--help']], [['ask', '-h']]])('prints one command\'s details for %j', async (args) => {
+    const { code, stdout, stderr } = await run(args);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: apo-bot ask /);
+    expect(stdout).toContain('--audience A');
+    expect(stderr).toBe('');
+  });
+
+  it('has details for every command in the list', async () => {
+    const { stdout: usage } = await run(['help']);
+    const commands = [...usage.matchAll(/^ {2}apo-bot ([a-z:]+)/gm)].map((m) => m[1] as string);
+    expect(commands).toEqual(expect.arrayContaining(['start', 'chat', 'ask', 'check', 'eval', 'stats', 'discord:register']));
+    for (const command of commands) {
+      const { code, stdout } = await run([command, '--help']);
+      expect(code, command).toBe(0);
+      expect(stdout, command).toMatch(new RegExp(`^Usage: apo-bot ${command}`));
+    }
+  });
+
+  it('refuses help for what is not a command', async () => {
+    const { code, stderr } = await run(['help', 'frobnicate']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('no help for "frobnicate"');
+  });
+});
+
+describe('the Slack manifest\'s /apo usage hint', () => {
+  it('names every subcommand of /apo', () => {
+    const manifest = parse(readFileSync(new URL('../adapters/slack/manifest.yml', import.meta.url), 'utf8'));
+    const hint: string = manifest.features.slash_commands[0].usage_hint;
+    for (const word of ['<question>', 'help', 'reload', 'dry-run', 'stats']) expect(hint).toContain(word);
   });
 });
 

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { AnswerEngine, ConversationTurn } from '../../src/core/index.js';
 import { renderAnswer, renderReloadReport } from './render.js';
+import { wrap } from './wrap.js';
 
 export interface TerminalChatOptions {
   readonly engine: AnswerEngine;
@@ -8,6 +9,11 @@ export interface TerminalChatOptions {
   readonly output: NodeJS.WritableStream;
   /** Bold matched words with terminal escape codes. */
   readonly color: boolean;
+  /**
+   * Columns to wrap replies at, between words. By default the terminal's width when the output is
+   * a terminal (read again for every reply, so resizing is followed), and no wrapping when piped.
+   */
+  readonly width?: number;
 }
 
 /** Turns of the session a follow-up may lean on. */
@@ -32,8 +38,10 @@ export function runTerminalChat(options: TerminalChatOptions): Promise<void> {
   const { engine, input, output } = options;
   const interactive = Boolean((input as NodeJS.ReadStream).isTTY);
   const rl = createInterface({ input, output, terminal: interactive, prompt: 'you> ' });
+  const terminal = output as NodeJS.WriteStream;
+  const width = (): number | undefined => options.width ?? (terminal.isTTY ? terminal.columns : undefined);
   const say = (text: string): void => {
-    output.write(`${text}\n\n`);
+    output.write(`${wrap(text, width())}\n\n`);
   };
 
   const stats = engine.stats();
@@ -66,6 +74,8 @@ export function runTerminalChat(options: TerminalChatOptions): Promise<void> {
       return;
     } else if (line === '/reload' || line === '/reload dry-run') {
       say(renderReloadReport(await engine.reload({ dryRun: line.endsWith('dry-run') })));
+    } else if (/^\/reload\s/.test(line)) {
+      say(`Unknown /reload option "${line.slice('/reload'.length).trim()}": use /reload, or /reload dry-run to see what would change.`);
     } else if (line.startsWith('/')) {
       say(`Unknown command ${line.split(/\s/)[0]}. ${HELP}`);
     } else {
