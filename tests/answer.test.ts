@@ -60,6 +60,46 @@ describe('answer', () => {
     });
   });
 
+  describe('when an article holds a photo credit or a fragment', () => {
+    it('never quotes or cites the credit line "Photos: KPC"', () => {
+      const reply = engine.answer('Is the KPC part of the APO?');
+      expect(reply.answer).not.toMatch(/^Photos?:/);
+      expect(reply.citations.map((c) => c.snippet)).not.toContainEqual(expect.stringMatching(/^Photos?: KPC$/));
+      expect(JSON.stringify(reply)).not.toContain('Photos: KPC');
+    });
+
+    it('keeps credits, source lines and a few words out of quotes and citations, whatever their words', async () => {
+      const folder = await makeKnowledgeDir(
+        {
+          'fiji.md': article(
+            { id: 'fiji', title: 'Training in Fiji' },
+            [
+              'The APO trained 40 instructors in TVET methods in Fiji.',
+              'Photo credit: Fiji National University instructors',
+              'Source: National Training and Productivity Centre',
+              'Instructors and trainers',
+              'The course ran for two weeks in Suva.\nPhotos: NTPC',
+            ].join('\n\n'),
+          ),
+        },
+        { shipped: false },
+      );
+      try {
+        const fiji = await createEngine({ knowledgeDir: folder.dir });
+        for (const question of ['Who took the photos of the instructors?', 'What is the source?', 'Which instructors and trainers?', 'How long did the course run in Suva?']) {
+          const reply = fiji.answer(question);
+          const quoted = [reply.answer ?? '', ...reply.citations.map((c) => c.snippet)].join('\n');
+          expect(quoted, question).not.toMatch(/Photo credit|Source:|^Instructors and trainers$/m);
+          expect(reply.answer ?? '', question).not.toContain('Photos: NTPC');
+          for (const c of reply.citations) expect([1, 5], question).toContain(c.paragraph);
+        }
+        expect(fiji.answer('How long did the course run in Suva?').answer).toBe('The course ran for two weeks in Suva.');
+      } finally {
+        await folder.cleanup();
+      }
+    });
+  });
+
   describe('when the question uses other words for the same thing (glossary)', () => {
     it('finds "KPC" from "Korea Productivity Centre"', () => {
       const reply = engine.answer('Korea Productivity Centre international cooperation director');

@@ -1,3 +1,4 @@
+import { smallTalkOf } from './text/smallTalk.js';
 import type { Decline } from './types.js';
 
 /**
@@ -22,9 +23,11 @@ export function declineHeadline(question: string, decline: Decline): string {
         : 'Ask me a question first; "tell me more" then goes on with the article I quoted.';
     }
     case 'greeting':
-      return 'Hello! Ask me about the APO and its programmes for SMEs, for example: "Who conducted the 2018 study mission?"';
+      return smallTalkOf(question) === 'thanks'
+        ? "You're welcome! Ask me anything else the articles I know might answer."
+        : 'Hello! Ask me a question and I answer it by quoting the sentence of my articles that answers it, with its source.';
     case 'not-english':
-      return 'I can only answer questions in English.';
+      return 'I can only answer questions in English; please ask again in English.';
     case 'no-match':
     case 'weak-match':
       return `I couldn't find an answer to that in the knowledge base.${words}`;

@@ -1,5 +1,8 @@
 import type { SearchResult } from 'minisearch';
 import { declineHeadline } from '../declines.js';
+import { looksNotEnglish } from '../text/language.js';
+import { isFragment } from '../text/passages.js';
+import { smallTalkOf } from '../text/smallTalk.js';
 import type { Sentence } from '../text/sentences.js';
 import type {
   AlternativeAnswer,
@@ -17,12 +20,15 @@ import { allowsPrefix, indexEdits, termMatch, FUZZY_WEIGHT, PREFIX_WEIGHT, token
 import { readPassageText } from './passageReading.js';
 import { distanceInDays, wantedKeys, type Period } from './periods.js';
 import { analyzeQuestion, type AnalyzedQuestion, type AnswerKind, type Carried, type QueryUnit } from './query.js';
+import { namedUnmatchedWords, suggestQuestions } from './rephrase.js';
 import { buildSnippet, mergeHighlights } from './snippet.js';
 import { CONCEPT_FIELD, SEARCH_FIELDS, type Passage, type Snapshot } from './snapshot.js';
 
 export interface AnswerSettings {
   /** Longer questions are declined with reason `too-long`. */
   readonly maxQuestionLength: number;
+  /** Whether a decline suggests questions to rephrase with (default true; off while checking one). */
+  readonly suggest?: boolean;
 }
 
 /** How a follow-up question leans on its conversation (see `followUp.ts`). */
@@ -80,12 +86,16 @@ export function answerQuestion(
     mayRead(audience, passage.article) && passage.article.id !== avoid && (only === undefined || passage.article.id === only);
   let analyzed: AnalyzedQuestion | undefined;
   const decline = (reason: DeclineReason, detail: Partial<Omit<Decline, 'reason'>> = {}): Omit<Answer, 'tookMs'> => ({
-    ...declined(snapshot, question, audience, { reason, unmatchedTerms: [], nearest: [], ...detail }),
+    ...declined(snapshot, question, audience, { reason, unmatchedTerms: [], nearest: [], ...detail }, settings),
     turn: turnOf(question, analyzed),
   });
 
   if (question.length === 0) return decline('empty-question');
   if (question.length > settings.maxQuestionLength) return decline('too-long', { limit: settings.maxQuestionLength });
+  // "Hi" and "thanks" are not questions, and a question in Spanish would only match nothing:
+  // both get a reply that says what the bot does, not a list of words that found nothing.
+  if (smallTalkOf(question) !== undefined) return decline('greeting');
+  if (looksNotEnglish(question)) return decline('not-english');
 
   analyzed = analyzeQuestion(snapshot, question, followUp?.carried);
   if (analyzed.units.length === 0) return decline('no-match');
@@ -101,7 +111,8 @@ export function answerQuestion(
   const results = search(snapshot, analyzed, visible, prefer);
   // Words carried over from earlier questions never make a question unanswerable: only its own do.
   const unmatched = unmatchedUnits(analyzed, results, snapshot).filter((unit) => unit.kind === 'period' || !unit.carried);
-  const unmatchedWords = unmatched.flatMap((unit) => unit.words);
+  // A long question can leave many words unmatched: the decline names only the few that tell most.
+  const unmatchedWords = namedUnmatchedWords(unmatched);
   const nearest = articlesOf(results.slice(0, 10).map((r) => snapshot.passages[r.id] as Passage));
   if (results.length === 0 || (ownUnits.length > 0 && unmatched.length === ownUnits.length)) {
     return decline('no-match', { unmatchedTerms: unmatchedWords });
@@ -336,8 +347,11 @@ function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: Sea
     const sentenceMatches = analyzed.units.map((unit) => unitMatch(unit, features));
     return { sentence, features, matches: sentenceMatches, score: sentenceScore(analyzed, features, sentence, sentenceMatches, context) };
   });
-  let bestSentence = sentences[0];
-  for (const read of sentences) if (bestSentence === undefined || read.score > bestSentence.score) bestSentence = read;
+  // A credit or a few words left in a paragraph ("Photos: KPC") is never the quote.
+  let bestSentence: ReadSentence | undefined;
+  for (const read of sentences) {
+    if (!isFragment(read.sentence.text) && (bestSentence === undefined || read.score > bestSentence.score)) bestSentence = read;
+  }
   if (bestSentence === undefined) return undefined;
   return { passage, searchScore: result.score, sentences, matches, coverage: coverage(analyzed.units, matches), bestSentence };
 }
@@ -485,9 +499,31 @@ function newestArticles(snapshot: Snapshot, audience: Audience): ArticleRef[] {
   return refs;
 }
 
-export function declined(snapshot: Snapshot, question: string, audience: Audience, decline: Decline): Omit<Answer, 'tookMs'> {
-  const nearest = decline.nearest.length > 0 ? decline.nearest : newestArticles(snapshot, audience);
-  const full: Decline = { ...decline, nearest };
+/** Declines that reply to something other than a question: no list of articles goes with them. */
+const NOT_A_QUESTION: ReadonlySet<DeclineReason> = new Set(['greeting', 'not-english']);
+
+export function declined(
+  snapshot: Snapshot,
+  question: string,
+  audience: Audience,
+  decline: Decline,
+  settings: Pick<AnswerSettings, 'suggest'> = {},
+): Omit<Answer, 'tookMs'> {
+  const nearest = decline.nearest.length > 0 || NOT_A_QUESTION.has(decline.reason) ? decline.nearest : newestArticles(snapshot, audience);
+  const suggestions =
+    settings.suggest === false || decline.reason === 'too-long'
+      ? []
+      : suggestQuestions(
+          snapshot,
+          audience,
+          nearest.map((ref) => ref.id),
+          (article) => mayRead(audience, article),
+          (suggestion, articleId) => {
+            const reply = answerQuestion(snapshot, suggestion, audience, { maxQuestionLength: Number.POSITIVE_INFINITY, suggest: false });
+            return reply.answered && reply.citations[0]?.id === articleId;
+          },
+        );
+  const full: Decline = { ...decline, nearest, ...(suggestions.length > 0 ? { suggestions } : {}) };
   return {
     question,
     answered: false,
@@ -503,5 +539,8 @@ export function declineMessage(question: string, decline: Decline): string {
   const list = decline.nearest.map((ref) => `${ref.title} (${ref.date})`).join('; ');
   const known = list ? ` The nearest articles I have: ${list}.` : ' The knowledge base has no articles yet.';
   // Telling the length limit is the whole answer; other declines point at what the bot does know.
-  return declineHeadline(question, decline) + (decline.reason === 'too-long' || decline.reason === 'nothing-more' ? '' : known);
+  const quiet = decline.reason === 'too-long' || decline.reason === 'nothing-more' || NOT_A_QUESTION.has(decline.reason);
+  const suggestions = decline.suggestions ?? [];
+  const tryThese = suggestions.length > 0 ? `\nTry: ${suggestions.join(' / ')}` : '';
+  return declineHeadline(question, decline) + (quiet ? '' : known) + tryThese;
 }

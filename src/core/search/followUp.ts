@@ -1,4 +1,6 @@
 import { tokenize, type Token } from '../text/analyze.js';
+import { looksNotEnglish } from '../text/language.js';
+import { smallTalkOf } from '../text/smallTalk.js';
 import { QUESTION_FILLERS } from '../text/stopWords.js';
 import type { Answer, AnswerContext, ArticleRef, Audience, ConversationTurn, Citation } from '../types.js';
 import { answerQuestion, declined, mayRead, refOf, type AnswerSettings } from './answer.js';
@@ -71,7 +73,10 @@ export function answerInConversation(
   settings: AnswerSettings,
   context: readonly ConversationTurn[] = [],
 ): Omit<Answer, 'tookMs'> {
-  const previous = context.at(-1);
+  // "Hi" and a question in another language are answered as they are, whatever came before;
+  // and a "thanks" in between does not end the conversation it thanks for.
+  if (smallTalkOf(question.trim()) !== undefined || looksNotEnglish(question)) return answerQuestion(snapshot, question, audience, settings);
+  const previous = context.findLast((turn) => smallTalkOf(turn.question) === undefined);
   const reading = readQuestion(question);
   if (reading.kind === 'more') return more(snapshot, question.trim(), audience, previous);
   if (previous === undefined || reading.kind === 'alone') return answerQuestion(snapshot, question, audience, settings);
@@ -162,12 +167,13 @@ function citationOfWhole(passage: Passage): Citation {
 
 const passagesByArticle = new WeakMap<Snapshot, Map<string, Passage[]>>();
 
-/** An article's passages in paragraph order, grouped once per snapshot. */
+/** An article's quotable passages in paragraph order, grouped once per snapshot. */
 function passagesOf(snapshot: Snapshot, articleId: string): readonly Passage[] {
   let byArticle = passagesByArticle.get(snapshot);
   if (byArticle === undefined) {
     byArticle = new Map();
     for (const passage of snapshot.passages) {
+      if (!passage.quotable) continue;
       const list = byArticle.get(passage.article.id) ?? [];
       list.push(passage);
       byArticle.set(passage.article.id, list);

@@ -1,0 +1,104 @@
+import type { Article, Audience } from '../types.js';
+import type { QueryUnit } from './query.js';
+import type { Snapshot } from './snapshot.js';
+
+/**
+ * What a decline offers to help the asker rephrase: the few words of the question that matter
+ * and found nothing, and questions the knowledge can answer, drawn from the nearest articles.
+ */
+
+/** A decline names at most this many of the words that found nothing. */
+export const MAX_NAMED_WORDS = 3;
+/** ...and suggests at most this many questions. */
+export const MAX_SUGGESTIONS = 3;
+/** Articles tried for suggestions, nearest first, before giving up. */
+const ARTICLES_TRIED = 6;
+
+/**
+ * Words that shape a request but rarely name its subject ("preparing a note for next month"):
+ * a decline names them only when nothing more telling found nothing.
+ */
+const VAGUE_WORDS: ReadonlySet<string> = new Set(
+  (
+    'today tomorrow yesterday now next last previous recent recently month months week weeks year years day days ' +
+    'time times current currently soon later regarding concerning prepare preparing prepared meet meeting note ' +
+    'notes head help need needs needed look looking ask asking asked question questions answer answers make made ' +
+    'use used able really actually basically thing things stuff way ways lot lots kind sort maybe perhaps ' +
+    'discuss discussed discussing new old good best better great'
+  ).split(' '),
+);
+
+/**
+ * The few words of a question that found nothing and say most about what it asks: names first,
+ * then the word after "which"/"what", then longer, rarer-looking words before vague ones; in the
+ * order the question has them.
+ */
+export function namedUnmatchedWords(unmatched: readonly QueryUnit[]): string[] {
+  const ranked = unmatched.flatMap((unit, position) => {
+    if (unit.kind === 'period') return [{ words: unit.words, rank: 1000, position }];
+    const word = unit.words.join(' ');
+    const lower = word.toLowerCase();
+    let rank = Math.min(word.length, 12);
+    if (unit.kind === 'term' && unit.isName) rank += 100;
+    if (unit.focus) rank += 20;
+    if (VAGUE_WORDS.has(lower) || /['’]/.test(word)) rank -= 50;
+    return [{ words: unit.words, rank, position }];
+  });
+  return ranked
+    .sort((a, b) => b.rank - a.rank || a.position - b.position)
+    .slice(0, MAX_NAMED_WORDS)
+    .sort((a, b) => a.position - b.position)
+    .flatMap((entry) => entry.words);
+}
+
+/** A question about an article that it answers itself: what the suggestion offers. */
+export function questionAbout(article: Article): string {
+  return `What does “${article.title}” say?`;
+}
+
+/**
+ * Whether the knowledge answers a suggested question from the article it was drawn from, for
+ * an audience. Given by the caller (the engine's own answering), so a suggestion is never a
+ * question the bot would decline.
+ */
+export type AnswersFrom = (question: string, articleId: string) => boolean;
+
+const checked = new WeakMap<Snapshot, Map<string, string | null>>();
+
+/**
+ * Two or three questions the knowledge can answer, one per article, from the given articles
+ * first (the nearest to what was asked) and then the newest, only from articles the audience
+ * may read. Each is checked once per snapshot: a suggestion is a question the bot answers.
+ */
+export function suggestQuestions(
+  snapshot: Snapshot,
+  audience: Audience,
+  nearestIds: readonly string[],
+  mayRead: (article: Article) => boolean,
+  answersFrom: AnswersFrom,
+): string[] {
+  let cache = checked.get(snapshot);
+  if (cache === undefined) {
+    cache = new Map();
+    checked.set(snapshot, cache);
+  }
+  const byId = new Map(snapshot.articles.map((article) => [article.id, article]));
+  const order = [...new Set([...nearestIds, ...snapshot.articlesByDate.map((article) => article.id)])];
+  const suggestions: string[] = [];
+  let tried = 0;
+  for (const id of order) {
+    const article = byId.get(id);
+    if (article === undefined || !mayRead(article)) continue;
+    if (suggestions.length === MAX_SUGGESTIONS || tried === ARTICLES_TRIED) break;
+    tried += 1;
+    const key = `${audience}\u0000${id}`;
+    let suggestion = cache.get(key);
+    if (suggestion === undefined) {
+      const question = questionAbout(article);
+      suggestion = answersFrom(question, id) ? question : null;
+      cache.set(key, suggestion);
+    }
+    if (suggestion !== null) suggestions.push(suggestion);
+  }
+  return suggestions;
+}
