@@ -77,7 +77,7 @@ export type DeclineReason =
 
 export interface Decline {
   readonly reason: DeclineReason;
-  /** Words of the question that found nothing in the knowledge base. */
+  /** Words of the question that found nothing in the knowledge base: the few (at most three) that say most about it. */
   readonly unmatchedTerms: readonly string[];
   /** The period asked about, as written in the question, when `reason` is `period-not-covered`. */
   readonly period?: string;
