@@ -144,6 +144,37 @@ describe('summarize', () => {
     expect(text).toContain('2 × How much does APO membership cost?  [weak-match]');
   });
 
+  it('lists declined questions voted "this should have been answered", apart from the votes on answers', async () => {
+    const assistant = new Assistant({ engine, logger, log: log() });
+    const answered = ask(assistant, 'kpc director name');
+    const cost = ask(assistant, 'How much does APO membership cost?');
+    const costAgain = ask(assistant, 'how much does the APO membership cost', 'U2');
+    const joke = ask(assistant, 'Tell me a joke');
+    await assistant.vote({ platform: 'slack', userId: 'U1', questionId: answered.questionId, helpful: true });
+    await assistant.vote({ platform: 'slack', userId: 'U1', questionId: cost.questionId, helpful: false });
+    await assistant.vote({ platform: 'slack', userId: 'U1', questionId: cost.questionId, helpful: false });
+    await assistant.vote({ platform: 'discord', userId: 'U2', questionId: costAgain.questionId, helpful: false });
+    await assistant.vote({ platform: 'slack', userId: 'U3', questionId: joke.questionId, helpful: true });
+    await assistant.flush();
+
+    const report = summarize(await readQuestionLog(dir));
+    expect(report.votes).toEqual({ helpful: 1, notHelpful: 0 });
+    expect(report.declineVotes).toEqual({ shouldAnswer: 3, right: 1 });
+    // One person's repeated clicks count once; the same question in other words is the same question.
+    expect(report.shouldHaveAnswered).toEqual([{ example: 'How much does APO membership cost?', votes: 2, reason: 'weak-match' }]);
+    const text = renderInsight(report);
+    expect(text).toContain('Votes: 1 helpful, 0 not helpful · on declines: 3 should have been answered, 1 rightly declined');
+    expect(text).toContain('Declined, but voted "this should have been answered" (check these first):\n  2 votes · How much does APO membership cost?  [weak-match]');
+    expect(renderInsight(summarize([]))).toContain('Declined, but voted "this should have been answered" (check these first):\n  (none)');
+  });
+
+  it('joins a vote to its question when the question is older than the period shown', () => {
+    const question: QuestionEntry = { type: 'question', at: '2026-01-01T00:00:00Z', questionId: 'q1', platform: 'x', user: 'u', channelKind: 'c', question: 'pizza?', chars: 6, answered: false, reason: 'no-match', latencyMs: 1 };
+    const vote = { type: 'vote' as const, at: '2026-03-01T00:00:00Z', questionId: 'q1', platform: 'x', user: 'u', helpful: false };
+    const report = summarize([question, vote], new Date('2026-02-01T00:00:00Z'));
+    expect(report.shouldHaveAnswered).toEqual([{ example: 'pizza?', votes: 1, reason: 'no-match' }]);
+  });
+
   it('keeps only entries since a date', () => {
     const entry = (at: string): QuestionEntry => ({ type: 'question', at, questionId: at, platform: 'x', user: 'u', channelKind: 'c', chars: 1, answered: true, latencyMs: 1 });
     const report = summarize([entry('2026-01-01T00:00:00Z'), entry('2026-03-01T00:00:00Z')], new Date('2026-02-01T00:00:00Z'));
