@@ -209,3 +209,73 @@ describe('the Slack app manifest', () => {
     expect(manifest.settings.socket_mode_enabled).toBe(true);
   });
 });
+
+describe('renderSlackAnswer for the first hour', () => {
+  const citation = (overrides: Partial<Answer['citations'][number]> = {}): Answer['citations'][number] => ({
+    id: 'a1',
+    title: 'Missions <&> more',
+    date: '2018-09-25',
+    source: 'APO News',
+    paragraph: 6,
+    snippet: 'The mission went to Seoul. It visited the KPC.',
+    highlights: [[4, 11], [42, 45]],
+    score: 1,
+    ...overrides,
+  });
+  const quoted = (citations: Answer['citations']): Answer => ({ ...answer, answer: 'The mission went to Seoul.', citations });
+  const declined = (decline: NonNullable<Answer['decline']>): Answer => ({ ...answer, answered: false, answer: null, citations: [], decline, message: 'declined' });
+  const nearest = [{ id: 'x', title: 'ROK showcasing <SME> innovation', date: '2017-06-20', source: 'APO News', url: 'https://apo.example/rok?a=1&b=2' }];
+
+  it("links an article's title to its url, escaped, wherever the title is shown", () => {
+    const url = 'https://apo.example/news/2018?x=1&y=<2>|3';
+    const message = renderSlackAnswer(quoted([citation({ url })]), 'q1');
+    const link = '<https://apo.example/news/2018?x=1&amp;y=%3C2%3E%7C3|Missions &lt;&amp;&gt; more>';
+    expect(texts(message.blocks)[1]).toBe(`From *${link}* (2018-09-25), paragraph 6`);
+    expect(texts(message.blocks).find((t) => t.startsWith('*1. '))).toMatch(new RegExp(`^\\*1\\. ${link.replace(/[|?*.()[\]\\^$+]/g, '\\$&')}\\* · 2018-09-25`));
+  });
+
+  it('renders a title without a url (or with an address that is not http) as before', () => {
+    for (const url of [undefined, 'javascript:alert(1)', 'not a url']) {
+      const message = renderSlackAnswer(quoted([citation(url === undefined ? {} : { url })]));
+      expect(texts(message.blocks)[1]).toBe('From *Missions &lt;&amp;&gt; more* (2018-09-25), paragraph 6');
+    }
+  });
+
+  it('shows the quote once: the first source shows what surrounds it, with its matched words in bold', () => {
+    const all = texts(renderSlackAnswer(quoted([citation()])).blocks);
+    expect(all.join('\n').split('The mission went to Seoul.')).toHaveLength(2);
+    expect(all.find((t) => t.startsWith('*1. '))).toBe('*1. Missions &lt;&amp;&gt; more* · 2018-09-25 · paragraph 6\n… It visited the *KPC*.');
+  });
+
+  it('shows only the reference line of a first source that holds nothing but the quote', () => {
+    const all = texts(renderSlackAnswer(quoted([citation({ snippet: 'The mission went to Seoul.', highlights: [[4, 11]] })])).blocks);
+    expect(all.find((t) => t.startsWith('*1. '))).toBe('*1. Missions &lt;&amp;&gt; more* · 2018-09-25 · paragraph 6');
+  });
+
+  it('puts vote buttons under a decline that can be wrong, and none under a greeting', () => {
+    const message = renderSlackAnswer(declined({ reason: 'no-match', unmatchedTerms: ['joke'], nearest }), 'q1');
+    const actions = message.blocks.at(-1) as { type: string; elements: { action_id: string; value: string; text: { text: string } }[] };
+    expect(actions.type).toBe('actions');
+    expect(actions.elements.map((e) => [e.action_id, e.value, e.text.text])).toEqual([
+      ['apo_vote_should_answer', 'q1', ':thumbsdown: This should have been answered'],
+      ['apo_vote_right_decline', 'q1', ":thumbsup: Right, it isn't covered"],
+    ]);
+    const greeting = renderSlackAnswer(declined({ reason: 'greeting', unmatchedTerms: [], nearest }), 'q1');
+    expect(greeting.blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
+
+  it('lists questions to try, escaped, and links the nearest articles', () => {
+    const message = renderSlackAnswer(declined({ reason: 'weak-match', unmatchedTerms: [], nearest, suggestions: ['Who ran the <!channel> mission?', 'Where was the 2017 mission?'] }));
+    const all = texts(message.blocks);
+    expect(all).toContain('The knowledge base covers:\n• *<https://apo.example/rok?a=1&amp;b=2|ROK showcasing &lt;SME&gt; innovation>* (2017-06-20)');
+    expect(all).toContain('Try:\n• Who ran the &lt;!channel&gt; mission?\n• Where was the 2017 mission?');
+  });
+
+  it('lists no nearest articles for a greeting, a question not in English, or "tell me more" at the end', () => {
+    for (const reason of ['greeting', 'not-english', 'nothing-more'] as const) {
+      const all = texts(renderSlackAnswer(declined({ reason, unmatchedTerms: [], nearest })).blocks).join('\n');
+      expect(all).not.toContain('The knowledge base covers');
+      expect(all).not.toContain('• *');
+    }
+  });
+});

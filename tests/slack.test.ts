@@ -97,7 +97,10 @@ describe('the Slack adapter', () => {
       const blocks = post.body.blocks as { type: string; text?: { text: string } }[];
       expect(blocks[0]?.text?.text).toMatch(/^>It was conducted by international experts: Kerydh Private Limited/);
       expect(blockText(post.body)).toContain('From *APO drives SMEs to adopt Fourth Industrial Revolution* (2018-09-25), paragraph 6');
-      expect(blockText(post.body)).toContain('*conducted*');
+      // The quote is shown once: its passage holds nothing else, so the first source is its reference line.
+      expect(blockText(post.body)).toContain('"text":"*1. APO drives SMEs to adopt Fourth Industrial Revolution* · 2018-09-25 · paragraph 6"');
+      expect(blockText(post.body).split('It was conducted by international experts')).toHaveLength(2);
+      expect(blockText(post.body)).toContain('*study mission*');
       expect(blocks.length).toBeLessThanOrEqual(50);
     });
 
@@ -302,6 +305,37 @@ describe('the Slack adapter', () => {
       const entries = await readQuestionLog(dataDir);
       expect(entries.map((e) => e.type)).toEqual(['question', 'vote']);
       expect(entries[1]).toMatchObject({ questionId: helpful?.value, helpful: true, platform: 'slack' });
+    });
+
+    it('puts vote buttons under a decline, and /apo stats lists a decline voted "should have been answered"', async () => {
+      await postSignedEvent(appUrl, buildAppMentionEvent({ text: 'How much does APO membership cost?' }), { signingSecret });
+      const post = await api.waitForCall('chat.postMessage');
+      const actions = (post.body.blocks as { type: string; elements?: { action_id: string; value: string; text: { text: string } }[] }[]).find((b) => b.type === 'actions');
+      expect(actions?.elements?.map((e) => e.text.text)).toEqual([':thumbsdown: This should have been answered', ":thumbsup: Right, it isn't covered"]);
+      const wrong = actions?.elements?.find((e) => e.action_id === 'apo_vote_should_answer');
+      expect(wrong?.value).toMatch(/^[0-9a-f]{8}$/);
+
+      const click = {
+        type: 'block_actions',
+        user: { id: SLACK_TEST_IDS.humanUserId, username: 'ada', team_id: SLACK_TEST_IDS.teamId },
+        api_app_id: SLACK_TEST_IDS.apiAppId,
+        token: 'legacy-verification-token',
+        container: { type: 'message', message_ts: '1700000000.000300', channel_id: SLACK_TEST_IDS.channelId, is_ephemeral: false },
+        trigger_id: '1.2.3',
+        team: { id: SLACK_TEST_IDS.teamId, domain: SLACK_TEST_IDS.teamDomain },
+        channel: { id: SLACK_TEST_IDS.channelId, name: 'general' },
+        response_url: api.responseUrl(),
+        actions: [{ type: 'button', action_id: 'apo_vote_should_answer', block_id: `apo_vote_${wrong?.value}`, value: wrong?.value, action_ts: '1700000001.000100', text: { type: 'plain_text', text: 'This should have been answered' } }],
+      };
+      expect((await postSignedSlashCommand(appUrl, { payload: JSON.stringify(click) }, { signingSecret })).status).toBe(200);
+      expect((await api.waitForResponse()).body.text).toContain('the admins will see this question in the stats');
+      await assistant.flush();
+      expect((await readQuestionLog(dataDir))[1]).toMatchObject({ type: 'vote', questionId: wrong?.value, helpful: false, platform: 'slack' });
+
+      await command('stats', ADMIN);
+      const text = JSON.stringify((await api.waitForResponse()).body);
+      expect(text).toContain('on declines: 1 should have been answered, 0 rightly declined');
+      expect(text).toContain('1 vote · How much does APO membership cost?  [weak-match]');
     });
 
     it('shows admins the questions asked and the ones declined with /apo stats', async () => {

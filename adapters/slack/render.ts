@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
-import { declineHeadline, formatProblem, markSnippet, type Answer, type ReloadReport } from '../../src/core/index.js';
+import { contextAroundQuote, listsNearest, takesDeclineVotes } from '../../src/answerView.js';
+import { declineHeadline, formatProblem, markSnippet, type Answer, type ArticleRef, type ReloadReport } from '../../src/core/index.js';
 import { renderInsight, type InsightReport } from '../../src/insight/stats.js';
 import { trimText } from '../../src/replyText.js';
 
@@ -33,38 +34,66 @@ const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 
 const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: trimText(text, CONTEXT_TEXT_LIMIT) }] });
 
 /**
+ * An article's title, escaped, linked to the article's `url` when it has a web address: staff can
+ * open the source. Only http(s) addresses become links, and `|` (which would end the address) is
+ * percent-encoded, so neither the title nor the address can turn into other markup.
+ */
+export function slackTitle(ref: Pick<ArticleRef, 'title' | 'url'>): string {
+  const title = escapeMrkdwn(ref.title);
+  const url = safeUrl(ref.url);
+  return url ? `<${url}|${title}>` : title;
+}
+
+function safeUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+    return escapeMrkdwn(parsed.href.replace(/\|/g, '%7C'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * An answer as Block Kit: how a follow-up was read (when earlier turns were used), the quoted
  * sentence and its source, other articles' sentences when the question fits several, up to three
- * citations with the matched words in bold, and a context line echoing the question. A decline
- * says so plainly and lists the articles the knowledge base does have.
+ * citations with the matched words in bold (the first shows what surrounds the quote, not the
+ * quote again), and a context line echoing the question. Article titles link to their `url`.
+ * A decline says so plainly, lists the articles the knowledge base does have and questions to
+ * rephrase with, and (with a question id) asks whether it should have been answered.
  */
 export function renderSlackAnswer(answer: Answer, questionId?: string): SlackMessage {
   const echo = `Asked: “${escapeMrkdwn(trimText(answer.question.replace(/\s+/g, ' '), QUESTION_ECHO_LIMIT))}”`;
   if (!answer.answered || answer.answer === null) {
     const decline = answer.decline;
     const headline = decline ? declineHeadline(answer.question, decline) : answer.message;
-    const nearest = decline?.nearest ?? [];
     const blocks = [...reading(answer), section(escapeMrkdwn(headline))];
-    if (nearest.length > 0 && decline?.reason !== 'too-long') {
-      const list = nearest.map((ref) => `• *${escapeMrkdwn(ref.title)}* (${ref.date})`).join('\n');
+    if (decline && listsNearest(decline)) {
+      const list = decline.nearest.map((ref) => `• *${slackTitle(ref)}* (${ref.date})`).join('\n');
       blocks.push(section(`The knowledge base covers:\n${list}`));
     }
+    const suggestions = decline?.suggestions ?? [];
+    if (suggestions.length > 0) blocks.push(section(`Try:\n${suggestions.map((q) => `• ${escapeMrkdwn(q)}`).join('\n')}`));
     blocks.push(context(`${echo} · \`/apo help\` for what I can do`));
+    if (questionId !== undefined && takesDeclineVotes(decline)) blocks.push(declineVoteButtons(questionId));
     return { text: fallbackText(answer.message), blocks };
   }
 
   const quote = answer.answer.replace(/\s+/g, ' ');
   const first = answer.citations[0];
   const blocks: KnownBlock[] = [...reading(answer), section(`>${escapeMrkdwn(trimText(quote, SECTION_TEXT_LIMIT - 10))}`)];
-  if (first) blocks.push(context(`From *${escapeMrkdwn(first.title)}* (${first.date}), paragraph ${first.paragraph}`));
+  if (first) blocks.push(context(`From *${slackTitle(first)}* (${first.date}), paragraph ${first.paragraph}`));
   // Whatever the rest of the message takes (divider, three citations, echo, buttons), the
   // alternatives get what is left of the block limit.
   const room = MAX_BLOCKS - blocks.length - 1 - Math.min(answer.citations.length, 3) - 1 - (questionId === undefined ? 0 : 1);
   blocks.push(...alternatives(answer, room));
   blocks.push({ type: 'divider' });
   answer.citations.slice(0, 3).forEach((citation, i) => {
-    const snippet = markSnippet(citation.snippet, citation.highlights, '*', '*', escapeMrkdwn).replace(/\s*\n\s*/g, ' ');
-    blocks.push(section(`*${i + 1}. ${escapeMrkdwn(citation.title)}* · ${citation.date} · paragraph ${citation.paragraph}\n${snippet}`));
+    const shown = i === 0 ? contextAroundQuote(citation, quote) : citation;
+    const reference = `*${i + 1}. ${slackTitle(citation)}* · ${citation.date} · paragraph ${citation.paragraph}`;
+    const snippet = shown ? `\n${markSnippet(shown.snippet, shown.highlights, '*', '*', escapeMrkdwn).replace(/\s*\n\s*/g, ' ')}` : '';
+    blocks.push(section(`${reference}${snippet}`));
   });
   blocks.push(context(`${echo} · quoted from the APO knowledge base`));
   if (questionId !== undefined) blocks.push(voteButtons(questionId));
@@ -86,7 +115,7 @@ function alternatives(answer: Answer, room: number): KnownBlock[] {
   if (all.length === 0 || room < 1) return [];
   const shown = all.length <= room ? all : all.slice(0, room - 1);
   const blocks = shown.map(({ answer: sentence, citation }) => {
-    const label = `*Also from ${escapeMrkdwn(citation.title)}* (${citation.date}), paragraph ${citation.paragraph}:\n>`;
+    const label = `*Also from ${slackTitle(citation)}* (${citation.date}), paragraph ${citation.paragraph}:\n>`;
     return section(`${label}${escapeMrkdwn(trimText(sentence.replace(/\s+/g, ' '), SECTION_TEXT_LIMIT - label.length - 10))}`);
   });
   if (shown.length < all.length) blocks.push(context(`…and ${all.length - shown.length} more articles that fit the question`));
@@ -101,18 +130,41 @@ export function renderSlackNotice(text: string): { text: string } {
   return { text: fallbackText(text) };
 }
 
+/** Action ids of the vote buttons, under answers and under declines. */
+export const VOTE_ACTIONS = {
+  helpful: 'apo_vote_helpful',
+  notHelpful: 'apo_vote_not_helpful',
+  /** Under a decline: the knowledge base does cover it, or should. */
+  shouldAnswer: 'apo_vote_should_answer',
+  /** Under a decline: it is rightly not covered. */
+  rightDecline: 'apo_vote_right_decline',
+} as const;
+
+const button = (questionId: string, actionId: string, label: string) => ({
+  type: 'button' as const,
+  action_id: actionId,
+  value: questionId,
+  text: { type: 'plain_text' as const, text: label, emoji: true },
+});
+
 /** "Did this help?" buttons; the value carries the question id, so the vote joins its question in the log. */
 function voteButtons(questionId: string): KnownBlock {
-  const button = (actionId: string, label: string) => ({
-    type: 'button' as const,
-    action_id: actionId,
-    value: questionId,
-    text: { type: 'plain_text' as const, text: label, emoji: true },
-  });
   return {
     type: 'actions',
     block_id: `apo_vote_${questionId}`,
-    elements: [button('apo_vote_helpful', ':thumbsup: Helpful'), button('apo_vote_not_helpful', ':thumbsdown: Not helpful')],
+    elements: [button(questionId, VOTE_ACTIONS.helpful, ':thumbsup: Helpful'), button(questionId, VOTE_ACTIONS.notHelpful, ':thumbsdown: Not helpful')],
+  };
+}
+
+/** Under a decline: was it right? "Should have been answered" votes are listed in the admins' stats. */
+function declineVoteButtons(questionId: string): KnownBlock {
+  return {
+    type: 'actions',
+    block_id: `apo_vote_${questionId}`,
+    elements: [
+      button(questionId, VOTE_ACTIONS.shouldAnswer, ':thumbsdown: This should have been answered'),
+      button(questionId, VOTE_ACTIONS.rightDecline, ":thumbsup: Right, it isn't covered"),
+    ],
   };
 }
 
