@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readDiscordConfig } from '../adapters/discord/config.js';
 import { inviteUrl } from '../adapters/discord/register.js';
 import { AnswerThreads, conversationFor } from '../adapters/discord/conversations.js';
-import { EMBED_LIMITS, fitEmbed, questionFromMessage, renderDiscordAnswer, renderDiscordReloadReport } from '../adapters/discord/render.js';
+import { EMBED_LIMITS, fitEmbed, questionFromMessage, renderDiscordAnswer, renderDiscordReloadReport, replyComponents, VOTE_ID } from '../adapters/discord/render.js';
 import type { Answer } from '../src/core/index.js';
 
 const size = (embed: APIEmbed): number =>
@@ -28,7 +28,11 @@ describe('renderDiscordAnswer', () => {
     const embed = renderDiscordAnswer(answer());
     expect(embed.title).toBe('Q: What is \\*new\\* at \\_\\_APO\\_\\_? @everyone');
     expect(embed.description).toBe('> The APO runs \\*SME\\* programmes.\n— *A\\_title* (2020-01-01), paragraph 2');
-    expect(embed.fields?.[0]?.value).toBe('2020-01-01 · paragraph 2\nThe APO runs **\\*SME\\*** programmes.');
+    expect(embed.fields?.[0]?.value).toBe('2020-01-01 · paragraph 2');
+    const withContext = renderDiscordAnswer(
+      answer({ citations: [{ ...answer().citations[0]!, snippet: 'The APO runs *SME* programmes. It runs *SME* courses.', highlights: [[13, 18], [39, 44]] }] }),
+    );
+    expect(withContext.fields?.[0]?.value).toBe('2020-01-01 · paragraph 2\n… It runs **\\*SME\\*** courses.');
   });
 
   it('escapes article titles in the citation fields too', () => {
@@ -184,5 +188,47 @@ describe('readDiscordConfig', () => {
     expect(readDiscordConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '1290000000000000001', DISCORD_ADMIN_ROLE_IDS: 'staff' }).problems).toEqual([
       'DISCORD_ADMIN_ROLE_IDS has "staff", which is not a Discord id',
     ]);
+  });
+});
+
+describe('renderDiscordAnswer for the first hour', () => {
+  const nearest = [{ id: 'x', title: 'ROK *showcasing*', date: '2017-06-20', source: 'APO News', url: 'https://apo.example/rok_(2017)?a=1' }];
+  const declined = (decline: NonNullable<Answer['decline']>): Answer => answer({ answered: false, answer: null, citations: [], decline });
+
+  it("links an article's title to its url in the description and on its citation's reference line", () => {
+    const embed = renderDiscordAnswer(answer({ citations: [{ ...answer().citations[0]!, url: 'https://apo.example/a b_(1)' }] }));
+    expect(embed.description).toBe('> The APO runs \\*SME\\* programmes.\n— *[A\\_title](https://apo.example/a%20b_%281%29)* (2020-01-01), paragraph 2');
+    expect(embed.fields?.[0]?.value).toBe('2020-01-01 · [paragraph 2](https://apo.example/a%20b_%281%29)');
+  });
+
+  it('renders titles without a url, or with an address that is not http, as before', () => {
+    for (const url of [undefined, 'javascript:alert(1)']) {
+      const embed = renderDiscordAnswer(answer({ citations: [{ ...answer().citations[0]!, ...(url ? { url } : {}) }] }));
+      expect(embed.description).toBe('> The APO runs \\*SME\\* programmes.\n— *A\\_title* (2020-01-01), paragraph 2');
+    }
+  });
+
+  it('lists questions to try, escaped, below the linked nearest articles', () => {
+    const embed = renderDiscordAnswer(declined({ reason: 'weak-match', unmatchedTerms: [], nearest, suggestions: ['Who ran the *2018* mission?', 'Where was it?'] }));
+    expect(embed.description).toBe(
+      "I couldn't find an answer to that in the knowledge base.\n\n**The knowledge base covers:**\n• *[ROK \\*showcasing\\*](https://apo.example/rok_%282017%29?a=1)* (2017-06-20)" +
+        '\n\n**Try:**\n• Who ran the \\*2018\\* mission?\n• Where was it?',
+    );
+  });
+
+  it('lists no nearest articles for a greeting, a question not in English, or "tell me more" at the end', () => {
+    for (const reason of ['greeting', 'not-english', 'nothing-more'] as const) {
+      expect(renderDiscordAnswer(declined({ reason, unmatchedTerms: [], nearest })).description).not.toContain('The knowledge base covers');
+    }
+  });
+
+  it('puts vote buttons under an answer and under a decline that can be wrong, none under a greeting', () => {
+    const ids = (a: Answer) => replyComponents(a, 'q1').flatMap((row) => row.components.map((c) => ('custom_id' in c ? c.custom_id : '')));
+    expect(ids(answer())).toEqual(['vote:helpful:q1', 'vote:not_helpful:q1']);
+    const decline = replyComponents(declined({ reason: 'no-match', unmatchedTerms: [], nearest }), 'q1');
+    expect(decline[0]?.components.map((c) => ('label' in c ? c.label : ''))).toEqual(['This should have been answered', "Right, it isn't covered"]);
+    expect(ids(declined({ reason: 'no-match', unmatchedTerms: [], nearest }))).toEqual(['vote:should_answer:q1', 'vote:right_decline:q1']);
+    for (const id of ids(declined({ reason: 'no-match', unmatchedTerms: [], nearest }))) expect(VOTE_ID.test(id)).toBe(true);
+    expect(ids(declined({ reason: 'greeting', unmatchedTerms: [], nearest }))).toEqual([]);
   });
 });

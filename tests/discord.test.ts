@@ -147,7 +147,9 @@ describe('the Discord adapter', () => {
       expect(embed?.fields?.length).toBeGreaterThanOrEqual(1);
       expect(embed?.fields?.length).toBeLessThanOrEqual(3);
       expect(embed?.fields?.[0]).toMatchObject({ name: '1. APO drives SMEs to adopt Fourth Industrial Revolution' });
-      expect(embed?.fields?.[0]?.value).toContain('**conducted**');
+      // The quote is shown once: its passage holds nothing else, so the first source is its reference line.
+      expect(embed?.fields?.[0]?.value).toBe('2018-09-25 · paragraph 6');
+      expect(embed?.fields?.slice(1).some((field) => /\*\*\w[^*]*\*\*/.test(field.value))).toBe(true);
       expect(embed?.footer?.text).toContain('/help');
       expect(reply.data.allowed_mentions).toEqual({ parse: [], replied_user: false });
     });
@@ -367,6 +369,29 @@ describe('the Discord adapter', () => {
         const entries = await readQuestionLog(dataDir);
         expect(entries.map((e) => e.type)).toEqual(['question', 'vote']);
         expect(entries[1]).toMatchObject({ helpful: true, platform: 'discord', questionId: helpful?.custom_id.split(':')[2] });
+      });
+
+      it('puts vote buttons under a decline, and /stats lists a decline voted "should have been answered"', async () => {
+        ask('How much does APO membership cost?');
+        const reply = await callback();
+        const row = (reply.data as { components?: { components: { custom_id: string; label: string }[] }[] }).components?.[0];
+        expect(row?.components.map((c) => c.label)).toEqual(['This should have been answered', "Right, it isn't covered"]);
+        const wrong = row?.components.find((c) => c.custom_id.startsWith('vote:should_answer:'));
+        expect(wrong?.custom_id).toMatch(/^vote:should_answer:[0-9a-f]{8}$/);
+
+        const base = discord.payloads.guildChatInputInteraction();
+        const answerMessage = { ...discord.payloads.guildMentionMessage({ question: 'x' }), author: discord.fixture.bot, mentions: [] };
+        discord.dispatch('INTERACTION_CREATE', { ...base, type: 3, data: { custom_id: wrong?.custom_id, component_type: 2 }, message: answerMessage });
+        expect(await callback()).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringContaining('the admins will see this question in the stats') } });
+        await assistant.flush();
+        expect((await readQuestionLog(dataDir))[1]).toMatchObject({ type: 'vote', helpful: false, platform: 'discord', questionId: wrong?.custom_id.split(':')[2] });
+
+        discord.dispatch('INTERACTION_CREATE', discord.payloads.guildChatInputInteraction({ commandName: 'stats', roles: [FIXTURE_IDS.staffRole] }));
+        expect(await callback()).toMatchObject({ type: 5, data: { flags: 64 } });
+        const edit = await discord.waitForRequest('PATCH', '/webhooks/:app/:token/messages/@original');
+        const description = (edit.body as { embeds: APIEmbed[] }).embeds[0]?.description ?? '';
+        expect(description).toContain('on declines: 1 should have been answered, 0 rightly declined');
+        expect(description).toContain('1 vote · How much does APO membership cost?');
       });
 
       it('shows admins what was asked and declined with /stats', async () => {

@@ -7,7 +7,8 @@ import {
   type MessageMentionOptions,
 } from 'discord.js';
 import { renderInsight, type InsightReport } from '../../src/insight/stats.js';
-import { declineHeadline, formatProblem, markSnippet, type Answer, type ReloadReport } from '../../src/core/index.js';
+import { contextAroundQuote, listsNearest, takesDeclineVotes } from '../../src/answerView.js';
+import { declineHeadline, formatProblem, markSnippet, type Answer, type ArticleRef, type ReloadReport } from '../../src/core/index.js';
 import { trimText } from '../../src/replyText.js';
 
 /** Discord's embed limits (characters). */
@@ -34,15 +35,38 @@ export function plain(text: string): string {
     .replace(/^(#|-|\+|\d+\.)/, '\\$1');
 }
 
+/**
+ * An article's title, escaped, as a masked link to its `url` when it has a web address. Only
+ * http(s) addresses become links, with the characters that would end a link percent-encoded.
+ */
+export function discordTitle(ref: Pick<ArticleRef, 'title' | 'url'>): string {
+  const title = plain(ref.title);
+  const url = safeUrl(ref.url);
+  return url ? `[${title}](${url})` : title;
+}
+
+function safeUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+    return parsed.href.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Alternatives shown at most: each is a field, beside up to three citations. */
 const MAX_ALTERNATIVES = 3;
 
 /**
  * An answer as one embed: the question as title, the quoted sentence and its source, the other
  * articles' sentences when the question fits several about equally (each labelled by its article
- * and date), up to three citations with the matched words in bold, and a footer. A follow-up says
- * first how it read the question ("Reading “it” as: mission 2017"). A decline says plainly that
- * the knowledge base does not cover it and lists what it does cover. Always within Discord's limits.
+ * and date), up to three citations with the matched words in bold (the first shows what surrounds
+ * the quote rather than the quote again), and a footer. Article titles link to their `url`. A
+ * follow-up says first how it read the question ("Reading “it” as: mission 2017"). A decline says
+ * plainly that the knowledge base does not cover it, lists what it does cover and questions to
+ * rephrase with. Always within Discord's limits.
  */
 export function renderDiscordAnswer(answer: Answer): APIEmbed {
   // Cut before escaping, so the work stays small whatever the length of the question.
@@ -50,32 +74,42 @@ export function renderDiscordAnswer(answer: Answer): APIEmbed {
   if (!answer.answered || answer.answer === null) {
     const decline = answer.decline;
     let description = readingLine(answer) + plain(decline ? declineHeadline(answer.question, decline) : answer.message);
-    const nearest = decline?.reason === 'too-long' ? [] : (decline?.nearest ?? []);
-    if (nearest.length > 0) {
-      description += `\n\n**The knowledge base covers:**\n${nearest.map((ref) => `• *${plain(ref.title)}* (${ref.date})`).join('\n')}`;
+    if (decline && listsNearest(decline)) {
+      description += `\n\n**The knowledge base covers:**\n${decline.nearest.map((ref) => `• *${discordTitle(ref)}* (${ref.date})`).join('\n')}`;
     }
+    const suggestions = decline?.suggestions ?? [];
+    if (suggestions.length > 0) description += `\n\n**Try:**\n${suggestions.map((q) => `• ${plain(trimText(q, 300))}`).join('\n')}`;
     return fitEmbed({ title, description: trimText(description, EMBED_LIMITS.description), color: COLOR_DECLINE, footer: { text: FOOTER } });
   }
 
   const first = answer.citations[0];
-  const source = first ? `\n— *${plain(first.title)}* (${first.date}), paragraph ${first.paragraph}` : '';
+  const source = first ? `\n— *${discordTitle(first)}* (${first.date}), paragraph ${first.paragraph}` : '';
   const reading = readingLine(answer);
   const quote = trimText(plain(trimText(answer.answer, EMBED_LIMITS.description)), EMBED_LIMITS.description - reading.length - source.length - 4);
   const alternatives = (answer.alternatives ?? []).slice(0, MAX_ALTERNATIVES).map(({ answer: sentence, citation }) => {
-    const cited = `\n— paragraph ${citation.paragraph}`;
+    const cited = `\n— ${linkTo(citation, `paragraph ${citation.paragraph}`)}`;
     return {
       name: trimText(`Also, in ${plain(trimText(citation.title, EMBED_LIMITS.fieldName))} (${citation.date})`, EMBED_LIMITS.fieldName),
       value: `> ${trimText(plain(trimText(sentence, EMBED_LIMITS.fieldValue)), EMBED_LIMITS.fieldValue - cited.length - 2)}${cited}`,
     };
   });
-  const citations = answer.citations.slice(0, 3).map((citation, i) => ({
-    name: trimText(`${i + 1}. ${plain(trimText(citation.title, EMBED_LIMITS.fieldName))}`, EMBED_LIMITS.fieldName),
-    value: trimText(
-      `${citation.date} · paragraph ${citation.paragraph}\n${markSnippet(citation.snippet, citation.highlights, '**', '**', plain)}`,
-      EMBED_LIMITS.fieldValue,
-    ),
-  }));
+  const citations = answer.citations.slice(0, 3).map((citation, i) => {
+    const shown = i === 0 ? contextAroundQuote(citation, answer.answer ?? '') : citation;
+    const reference = `${citation.date} · ${linkTo(citation, `paragraph ${citation.paragraph}`)}`;
+    const snippet = shown ? `\n${markSnippet(shown.snippet, shown.highlights, '**', '**', plain)}` : '';
+    return {
+      // Field names show markdown as written: the link goes on the reference line of the value.
+      name: trimText(`${i + 1}. ${plain(trimText(citation.title, EMBED_LIMITS.fieldName))}`, EMBED_LIMITS.fieldName),
+      value: trimText(`${reference}${snippet}`, EMBED_LIMITS.fieldValue),
+    };
+  });
   return fitEmbed({ title, description: `${reading}> ${quote}${source}`, color: COLOR_ANSWER, fields: [...alternatives, ...citations], footer: { text: FOOTER } });
+}
+
+/** `label` as a masked link to the article's `url`, or as it is without one. */
+function linkTo(ref: Pick<ArticleRef, 'url'>, label: string): string {
+  const url = safeUrl(ref.url);
+  return url ? `[${label}](${url})` : label;
 }
 
 /** How a follow-up was read, as the embed's first line; empty when the question stood on its own. */
@@ -104,19 +138,43 @@ export function fitEmbed(embed: APIEmbed): APIEmbed {
   return { ...embed, description, ...(fields.length > 0 ? { fields } : {}) };
 }
 
-/** Custom ids of the vote buttons: `vote:helpful:<questionId>` and `vote:not_helpful:<questionId>`. */
-export const VOTE_ID = /^vote:(helpful|not_helpful):([\w-]{1,40})$/;
+/**
+ * Custom ids of the vote buttons: `vote:<kind>:<questionId>`, where kind is `helpful` or
+ * `not_helpful` under an answer, `should_answer` or `right_decline` under a decline.
+ */
+export const VOTE_ID = /^vote:(helpful|not_helpful|should_answer|right_decline):([\w-]{1,40})$/;
+
+const voteButton = (questionId: string, kind: string, label: string, emoji: string): APIButtonComponent => ({
+  type: ComponentType.Button,
+  style: ButtonStyle.Secondary,
+  custom_id: `vote:${kind}:${questionId}`,
+  label,
+  emoji: { name: emoji },
+});
 
 /** "Did this help?" buttons under an answer; the question id joins the vote to its question. */
 export function voteRow(questionId: string): APIActionRowComponent<APIButtonComponent> {
-  const button = (kind: string, label: string, emoji: string): APIButtonComponent => ({
-    type: ComponentType.Button,
-    style: ButtonStyle.Secondary,
-    custom_id: `vote:${kind}:${questionId}`,
-    label,
-    emoji: { name: emoji },
-  });
-  return { type: ComponentType.ActionRow, components: [button('helpful', 'Helpful', '👍'), button('not_helpful', 'Not helpful', '👎')] };
+  return {
+    type: ComponentType.ActionRow,
+    components: [voteButton(questionId, 'helpful', 'Helpful', '👍'), voteButton(questionId, 'not_helpful', 'Not helpful', '👎')],
+  };
+}
+
+/** Under a decline: was it right? "Should have been answered" votes are listed in the admins' stats. */
+export function declineVoteRow(questionId: string): APIActionRowComponent<APIButtonComponent> {
+  return {
+    type: ComponentType.ActionRow,
+    components: [
+      voteButton(questionId, 'should_answer', 'This should have been answered', '👎'),
+      voteButton(questionId, 'right_decline', "Right, it isn't covered", '👍'),
+    ],
+  };
+}
+
+/** The buttons under a reply: votes on an answer, or on a decline that can be wrong (not under a greeting). */
+export function replyComponents(answer: Answer, questionId: string): APIActionRowComponent<APIButtonComponent>[] {
+  if (answer.answered) return [voteRow(questionId)];
+  return takesDeclineVotes(answer.decline) ? [declineVoteRow(questionId)] : [];
 }
 
 /** The admin insight report as an embed, trimmed to fit. */

@@ -1,5 +1,5 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
-import { NO_MENTIONS, renderDiscordAnswer, voteRow } from '../render.js';
+import { NO_MENTIONS, renderDiscordAnswer, replyComponents } from '../render.js';
 import type { Command } from './command.js';
 
 /**
@@ -27,7 +27,7 @@ export const ask = {
     }
     const response = await interaction.reply({
       embeds: [renderDiscordAnswer(outcome.answer)],
-      components: outcome.answer.answered ? [voteRow(outcome.questionId)] : [],
+      components: replyComponents(outcome.answer, outcome.questionId),
       allowedMentions: NO_MENTIONS,
       withResponse: true,
     });

@@ -15,18 +15,25 @@ export function registerInteractions(client: Client, deps: DiscordDeps): void {
   });
 }
 
-/** A 👍/👎 button under an answer: the vote goes to the question log, the voter gets thanks. */
+/**
+ * What each button kind says in the log (did the reply help?) and back to the voter. "This should
+ * have been answered" under a decline is a decline that did not help: the stats list those questions.
+ */
+const VOTES: Readonly<Record<string, { readonly helpful: boolean; readonly thanks: string }>> = {
+  helpful: { helpful: true, thanks: 'Thanks, glad it helped.' },
+  not_helpful: { helpful: false, thanks: 'Thanks for telling us; an admin will see it in the stats.' },
+  should_answer: { helpful: false, thanks: 'Thanks; the admins will see this question in the stats and can add an article for it.' },
+  right_decline: { helpful: true, thanks: 'Thanks for confirming.' },
+};
+
+/** A vote button under an answer or a decline: the vote goes to the question log, the voter gets thanks. */
 async function vote(interaction: ButtonInteraction, deps: DiscordDeps): Promise<void> {
   const match = VOTE_ID.exec(interaction.customId);
-  if (!match) return;
-  const helpful = match[1] === 'helpful';
+  const kind = match && VOTES[match[1] as string];
+  if (!match || !kind) return;
   try {
-    await deps.assistant.vote({ platform: 'discord', userId: interaction.user.id, questionId: match[2] as string, helpful });
-    await interaction.reply({
-      content: helpful ? 'Thanks, glad it helped.' : 'Thanks for telling us; an admin will see it in the stats.',
-      flags: MessageFlags.Ephemeral,
-      allowedMentions: NO_MENTIONS,
-    });
+    await deps.assistant.vote({ platform: 'discord', userId: interaction.user.id, questionId: match[2] as string, helpful: kind.helpful });
+    await interaction.reply({ content: kind.thanks, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
   } catch (error) {
     deps.logger.error({ err: error }, 'discord vote failed');
   }

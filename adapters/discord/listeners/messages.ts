@@ -3,7 +3,7 @@ import { Events, type Client, type Message } from 'discord.js';
 import { conversationFor } from '../conversations.js';
 import type { DiscordDeps } from '../deps.js';
 import { apologyText } from '../../../src/replyText.js';
-import { NO_MENTIONS, questionFromMessage, renderDiscordAnswer, voteRow } from '../render.js';
+import { NO_MENTIONS, questionFromMessage, renderDiscordAnswer, replyComponents } from '../render.js';
 
 /**
  * Mentions and direct messages, answered as replies. Neither needs the privileged Message Content
@@ -50,7 +50,7 @@ async function handle(client: Client<true>, message: Message, deps: DiscordDeps)
       outcome.kind === 'answer'
         ? {
             embeds: [renderDiscordAnswer(outcome.answer)],
-            components: outcome.answer.answered ? [voteRow(outcome.questionId)] : [],
+            components: replyComponents(outcome.answer, outcome.questionId),
             allowedMentions: NO_MENTIONS,
           }
         : { content: outcome.message, allowedMentions: NO_MENTIONS },
