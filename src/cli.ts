@@ -18,7 +18,7 @@ import {
   type KnowledgeEngine,
 } from './core/index.js';
 import { evaluate, parseEvalFile, type EvalSummary } from './evaluate.js';
-import { readQuestionLog } from './insight/questionLog.js';
+import { QUESTION_LOG_FILE, readQuestionLog } from './insight/questionLog.js';
 import { parseDuration, renderInsight, summarize } from './insight/stats.js';
 import { createLogger, type Logger } from './logger.js';
 import { projectRoot } from './paths.js';
@@ -386,7 +386,6 @@ async function printStats(args: readonly string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-const QUESTION_LOG_FILE = 'questions.jsonl';
 
 /** Why `stats` found no questions, and what to do: an empty report alone reads as "nobody asked". */
 function emptyLogExplanation(file: string, exists: boolean, logging: boolean): string {

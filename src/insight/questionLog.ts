@@ -44,7 +44,9 @@ export interface QuestionLogOptions {
   readonly logger?: Logger;
 }
 
-const FILE = 'questions.jsonl';
+/** The log's file name in DATA_DIR. */
+export const QUESTION_LOG_FILE = 'questions.jsonl';
+const FILE = QUESTION_LOG_FILE;
 const SALT_FILE = '.user-salt';
 /** A salt shorter than this (an empty file, a truncated one) would barely salt the hash. */
 const MIN_SALT_LENGTH = 32;
