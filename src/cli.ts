@@ -32,6 +32,10 @@ Usage:
                                         print one answer; with --json and no question, read
                                         questions from standard input, one a line (JSON Lines out)
   apo-bot check [--knowledge DIR]       validate a knowledge folder (exit 1 on errors)
+  apo-bot import FILE... [--knowledge DIR] [--dry-run] [--replace] [--audience public|internal]
+                 [--source S] [--url URL]
+                                        make an article from a news page (copied text or saved
+                                        HTML; - reads standard input) and write it to the folder
   apo-bot eval [--file F] [--knowledge DIR] [--audience public|internal]
                                         run a question file (JSON Lines) and print hit rates
   apo-bot stats [--since 7d] [--data DIR]
@@ -77,6 +81,25 @@ ${AUDIENCE_HELP}`,
 Validates a knowledge folder: prints its counts, or each error with its file and line and exits 1
 (also when the folder holds no articles).
 
+${KNOWLEDGE_HELP}`,
+  import: `Usage: apo-bot import FILE... [--knowledge DIR] [--dry-run] [--replace]
+                      [--audience public|internal] [--source S] [--url URL]
+
+Makes one article of each page, without writing front matter: FILE is the page's text as copied
+from the browser, or the page saved as HTML ("-" reads standard input). The title, the date (any
+common English form: "25 Sep 2018", "September 25, 2018"...) and the paragraphs are found in it;
+breadcrumbs, "Translate »", menus, share buttons and footers are left out, and a "Photos: KPC"
+line becomes the article's credit. An HTML page's canonical link becomes its url. The article is
+validated as "apo-bot check" does and written as DATE-TITLE.md; the command prints the file, its
+id, title, date, paragraphs and what was left out. Exits 1 when a page has no title, date or body
+(it says which), when an article with the same id or title exists (without --replace), or when
+the folder cannot be written.
+
+  --dry-run          print the article instead of writing it
+  --replace          change the article with the same id or title (its file, id and tags stay)
+  --audience A       public (the default) or internal (staff only)
+  --source S         the source (default: APO News)
+  --url URL          the page's address (one FILE only)
 ${KNOWLEDGE_HELP}`,
   eval: `Usage: apo-bot eval [--file F] [--knowledge DIR] [--audience public|internal]
 
@@ -131,6 +154,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await check(rest, io);
       case 'chat':
         return await chat(rest, io);
+      case 'import':
+        return await importPages(rest, io);
       case 'eval':
         return await runEval(rest, io);
       case 'stats':
@@ -328,6 +353,85 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
     `${dir}: OK, ${stats.articles} articles, ${stats.passages} passages, ${knowledge.glossary.groups.length} glossary entries\n`,
   );
   return 0;
+}
+
+async function importPages(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      ...KNOWLEDGE_OPTION,
+      ...AUDIENCE_OPTION,
+      'dry-run': { type: 'boolean', default: false },
+      replace: { type: 'boolean', default: false },
+      source: { type: 'string' },
+      url: { type: 'string' },
+    },
+    allowPositionals: true,
+  });
+  if (positionals.length === 0) throw new UsageError('import needs a FILE (the page as text or HTML; - for standard input)');
+  if (values.url !== undefined && positionals.length > 1) throw new UsageError('--url names one page: import one FILE with it');
+  if (values.url !== undefined && !/^https?:\/\/\S+$/.test(values.url)) throw new UsageError(`--url must be a web address, got "${values.url}"`);
+  if (values.audience !== undefined && values.audience !== 'public' && values.audience !== 'internal') {
+    throw new UsageError(`--audience must be "public" or "internal", got "${values.audience}"`);
+  }
+  const { importArticle, saveImport } = await import('./knowledgeImport/index.js');
+  const dir = values.knowledge ? path.resolve(values.knowledge) : loadConfig().knowledgeDir;
+  let failed = 0;
+  for (const input of positionals) {
+    const name = input === '-' ? 'standard input' : input;
+    const fail = (message: string): void => {
+      io.stderr.write(`apo-bot: import ${name}: ${message}\n`);
+      failed += 1;
+    };
+    let bytes: Buffer;
+    try {
+      bytes = input === '-' ? await readAll(io.stdin) : await readFile(input);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      fail(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a page' : (error as Error).message);
+      continue;
+    }
+    const result = importArticle(bytes, {
+      name,
+      ...(values.source === undefined ? {} : { source: values.source }),
+      ...(values.audience === undefined ? {} : { audience: values.audience }),
+      ...(values.url === undefined ? {} : { url: values.url }),
+    });
+    if (!result.ok) {
+      fail(result.message);
+      continue;
+    }
+    const saved = await saveImport(dir, result.imported, { replace: values.replace, dryRun: values['dry-run'] });
+    if (!saved.ok) {
+      fail(saved.message);
+      continue;
+    }
+    const { article } = saved;
+    const verb = saved.written ? (saved.action === 'added' ? 'wrote' : 'changed') : saved.action === 'added' ? 'would write' : 'would change';
+    const dropped = result.imported.dropped;
+    io.stdout.write(
+      [
+        `${verb} ${saved.file}${saved.action === 'changed' ? ` (replacing the article ${article.id})` : ''}`,
+        `  id:         ${article.id}`,
+        `  title:      ${article.title}`,
+        `  date:       ${article.date}`,
+        `  paragraphs: ${article.paragraphs.length}`,
+        ...(article.credit === undefined ? [] : [`  credit:     ${article.credit}`]),
+        ...(article.url === undefined ? [] : [`  url:        ${article.url}`]),
+        `  dropped as chrome: ${dropped.length === 0 ? 'nothing' : dropped.map((line) => JSON.stringify(line)).join(', ')}`,
+        ...(saved.written ? [] : ['', saved.markdown.trimEnd()]),
+        '',
+      ].join('\n'),
+    );
+  }
+  if (failed === 0 && !values['dry-run']) io.stdout.write('Reload the bot to answer from it (/reload, or /apo reload in Slack).\n');
+  return failed === 0 ? 0 : 1;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks);
 }
 
 async function chat(args: readonly string[], io: CliIo): Promise<number> {

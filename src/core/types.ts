@@ -16,6 +16,8 @@ export interface Article {
   readonly audience: Audience;
   readonly url?: string;
   readonly tags: readonly string[];
+  /** Who took the photos ("Photos: KPC" on the page): kept with the article, never quoted. */
+  readonly credit?: string;
   /** The article text without front matter. */
   readonly body: string;
   /** Path of the file relative to the knowledge folder, for error messages and reports. */

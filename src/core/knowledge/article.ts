@@ -46,6 +46,11 @@ const frontMatterSchema = z
     audience: z.enum(['public', 'internal'], { error: expect('audience', '"public" or "internal"') }),
     url: z.url({ error: expect('url', 'a web address') }).optional(),
     tags: z.array(z.string().trim().min(1), { error: expect('tags', 'a list of words') }).optional(),
+    credit: z
+      .string({ error: expect('credit', 'text (e.g. "KPC", from a "Photos: KPC" line)') })
+      .trim()
+      .min(1, { error: '"credit" must not be empty' })
+      .optional(),
   })
   .strict();
 
@@ -72,7 +77,7 @@ export function parseArticle(file: string, text: string): ParsedArticle {
       const line = typeof key === 'string' ? frontMatter.keyLines.get(key) : undefined;
       const message =
         issue.code === 'unrecognized_keys'
-          ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (allowed: id, title, date, source, audience, url, tags)`
+          ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (allowed: id, title, date, source, audience, url, tags, credit)`
           : issue.message.startsWith('"')
             ? issue.message
             : `"${String(key)}": ${issue.message}`;
@@ -92,6 +97,7 @@ export function parseArticle(file: string, text: string): ParsedArticle {
     audience: data.audience,
     ...(data.url === undefined ? {} : { url: data.url }),
     tags: data.tags ?? [],
+    ...(data.credit === undefined ? {} : { credit: data.credit }),
     body,
     file,
     contentHash: createHash('sha256').update(text).digest('hex').slice(0, 16),

@@ -49,7 +49,7 @@ export async function parseBody(raw: Buffer, contentType: string | undefined): P
 
 async function parseMultipart(raw: Buffer, contentType: string): Promise<ParsedBody> {
   // The fetch API's Response already knows how to split a multipart body; no parser to write.
-  const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
   const files: RecordedFile[] = [];
   const fields: Record<string, unknown> = {};
   let payload: unknown;
