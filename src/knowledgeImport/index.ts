@@ -146,9 +146,10 @@ export function decodePage(bytes: Uint8Array): Decoded {
   const declared = html ? /<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)/i.exec(head)?.[1] : undefined;
   let label = declared ?? 'utf-8';
   if (/^\uFEFF/.test(head) || head.startsWith('ï»¿')) label = 'utf-8';
-  let decoder: TextDecoder;
+  let decoder: { decode(bytes: Uint8Array): string };
   try {
-    decoder = new TextDecoder(label, { fatal: true });
+    // Node's own TextDecoder may read windows-1252 as Latin-1 (0x92 a control, not ’): decode those by the table.
+    decoder = WINDOWS_1252_LABELS.has(label.toLowerCase()) ? { decode: decodeWindows1252 } : new TextDecoder(label, { fatal: true });
   } catch {
     return { ok: false, message: `the page declares the character set "${label}", which cannot be read here; save it as UTF-8` };
   }
@@ -165,4 +166,14 @@ export function decodePage(bytes: Uint8Array): Decoded {
           : `not valid ${declared} as the page declares; save it as UTF-8 and import it again`,
     };
   }
+}
+
+const WINDOWS_1252_LABELS = new Set(['windows-1252', 'cp1252', 'x-cp1252', 'iso-8859-1', 'iso8859-1', 'latin1', 'l1', 'us-ascii', 'ascii']);
+/** Bytes 0x80 to 0x9F in windows-1252 (the WHATWG encoding standard's table); the others are Latin-1. */
+const WINDOWS_1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  let text = '';
+  for (const byte of bytes) text += byte >= 0x80 && byte <= 0x9f ? WINDOWS_1252_HIGH[byte - 0x80] : String.fromCharCode(byte);
+  return text;
 }

@@ -79,7 +79,8 @@ function blocksOf(root: ParentNode | null): string[][] {
 
 /** The outermost chrome elements' text, shortened, for the report of what was left out. */
 function chromeOf(document: Document): string[] {
-  const found = [...document.querySelectorAll(CHROME)];
+  // An article's own <header> holds its title and date, which are not chrome.
+  const found = [...document.querySelectorAll(CHROME)].filter((element) => !(element.localName === 'header' && element.closest('article')));
   return found
     .filter((element) => !found.some((other) => other !== element && other.contains(element)))
     .map(text)
