@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { ChatImports, type ApplyResult, type PreviewResult } from './chatImport.js';
 import type { Logger } from 'pino';
 import type { Answer, AnswerEngine, Audience, EngineStats, ReloadOptions, ReloadReport } from './core/index.js';
 import { readQuestionLog, type QuestionLog } from './insight/questionLog.js';
@@ -63,6 +65,7 @@ export class Assistant {
   readonly #limiter: RateLimiter | undefined;
   readonly #maxInFlight: number;
   readonly #conversations: ConversationMemory;
+  readonly #imports: ChatImports;
   /** Questions turned away as busy since the last one answered, for the log. */
   #turnedAway = 0;
   #closing = false;
@@ -77,6 +80,7 @@ export class Assistant {
     this.#limiter = options.limiter;
     this.#maxInFlight = options.maxInFlight && options.maxInFlight > 0 ? options.maxInFlight : Infinity;
     this.#conversations = options.conversations ?? new ConversationMemory();
+    this.#imports = new ChatImports(() => this.#engine.stats().knowledgeDir, () => this.#engine.reload());
     // Whatever fails here fails again, and is logged, when the first entry is written.
     this.#log?.prepare().catch((error: unknown) => this.#logger.warn({ err: error }, 'question log could not be opened yet'));
   }
@@ -91,6 +95,31 @@ export class Assistant {
    */
   inConversation(platform: string, audience: Audience, conversation: ConversationRef): boolean {
     return this.#conversations.has(platform, audience, conversation);
+  }
+
+  /** Step one of a chat import: the article a file would make, nothing written (admins only: the adapter checks). */
+  previewImport(request: { platform: string; userId: string; fileName: string; bytes: Uint8Array }): Promise<PreviewResult> {
+    return this.#imports.preview(request);
+  }
+
+  /** Step two: writes the previewed article, reloads, and records the change in the question log. */
+  async applyImport(request: { platform: string; userId: string; token: string }): Promise<ApplyResult> {
+    const result = await this.#imports.apply(request);
+    if (!result.ok) return result;
+    this.#logger.info({ platform: request.platform, articleId: result.articleId, action: result.action, file: result.file, applied: result.report.applied }, 'article imported from chat');
+    const log = this.#log;
+    if (log) {
+      const entry = { type: 'knowledge', at: new Date().toISOString(), platform: request.platform, file: path.basename(result.file), articleId: result.articleId, action: result.action } as const;
+      this.#recording = this.#recording
+        .then(() => log.hashUser(request.platform, request.userId))
+        .then((user) => log.append({ ...entry, user }))
+        .catch((error: unknown) => this.#logger.error({ err: error }, 'knowledge change log write failed'));
+    }
+    return result;
+  }
+
+  cancelImport(request: { platform: string; userId: string; token: string }): boolean {
+    return this.#imports.cancel(request);
   }
 
   /** Events being handled now: the backlog, for /readyz and the load benchmark. */

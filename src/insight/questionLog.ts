@@ -30,7 +30,18 @@ export interface VoteEntry {
   readonly helpful: boolean;
 }
 
-export type LogEntry = QuestionEntry | VoteEntry;
+/** An article added or changed from chat: who (hashed), from which file, which article. */
+export interface KnowledgeEntry {
+  readonly type: 'knowledge';
+  readonly at: string;
+  readonly platform: string;
+  readonly user: string;
+  readonly file: string;
+  readonly articleId: string;
+  readonly action: 'added' | 'changed';
+}
+
+export type LogEntry = QuestionEntry | VoteEntry | KnowledgeEntry;
 
 export interface QuestionLogOptions {
   readonly dir: string;
@@ -270,7 +281,7 @@ function parseLine(line: string): LogEntry | undefined {
   for (let at = 0; at >= 0; at = line.indexOf(ENTRY_START, at + 1)) {
     try {
       const entry = JSON.parse(at === 0 ? line : line.slice(at)) as LogEntry;
-      return entry.type === 'question' || entry.type === 'vote' ? entry : undefined;
+      return entry.type === 'question' || entry.type === 'vote' || entry.type === 'knowledge' ? entry : undefined;
     } catch {
       // Torn here: try the next place an entry could start.
     }

@@ -1,5 +1,5 @@
 import { indexTerms } from '../core/index.js';
-import type { LogEntry, QuestionEntry, VoteEntry } from './questionLog.js';
+import type { KnowledgeEntry, LogEntry, QuestionEntry, VoteEntry } from './questionLog.js';
 
 /** What admins see: how much is asked, how much answered, what about, and what found nothing. */
 export interface InsightReport {
@@ -22,6 +22,8 @@ export interface InsightReport {
   readonly shouldHaveAnswered: readonly { readonly example: string; readonly votes: number; readonly reason: string }[];
   /** Question texts are not logged (QUESTION_LOG_TEXT=false), so declines can't be grouped by words. */
   readonly textLogged: boolean;
+  /** Articles added or changed from chat, newest first. */
+  readonly knowledgeChanges: readonly { readonly at: string; readonly articleId: string; readonly action: 'added' | 'changed'; readonly platform: string; readonly file: string }[];
 }
 
 const DURATION = /^(\d+)\s*(m|h|d|w)$/i;
@@ -97,6 +99,11 @@ export function summarize(entries: readonly LogEntry[], since?: Date, limit = 10
     },
     shouldHaveAnswered: [...wrongDeclines.values()].sort((a, b) => b.votes - a.votes).slice(0, limit),
     textLogged: questions.every((q) => q.question !== undefined),
+    knowledgeChanges: recent
+      .filter((entry): entry is KnowledgeEntry => entry.type === 'knowledge')
+      .reverse()
+      .slice(0, limit)
+      .map(({ at, articleId, action, platform, file }) => ({ at, articleId, action, platform, file })),
   };
 }
 
@@ -119,6 +126,11 @@ export function renderInsight(report: InsightReport): string {
     'Declined, but voted "this should have been answered" (check these first):',
     ...(report.shouldHaveAnswered.length > 0
       ? report.shouldHaveAnswered.map((d) => `  ${d.votes} vote${d.votes === 1 ? '' : 's'} · ${d.example}  [${d.reason}]`)
+      : ['  (none)']),
+    '',
+    'Knowledge changes from chat (newest first):',
+    ...(report.knowledgeChanges.length > 0
+      ? report.knowledgeChanges.map((c) => `  ${c.at.slice(0, 16).replace('T', ' ')} UTC · ${c.action} ${c.articleId} (${c.file}, ${c.platform})`)
       : ['  (none)']),
   ];
   return lines.join('\n');
