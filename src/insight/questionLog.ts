@@ -72,6 +72,7 @@ const MIN_SALT_LENGTH = 32;
 export class QuestionLog {
   #salt: string | undefined;
   #opening: Promise<FileHandle> | undefined;
+  #preparing: Promise<void> | undefined;
   /** Bytes in the current file, as far as this process wrote them. */
   #size = 0;
   #pending: { line: string; done: () => void; failed: (error: unknown) => void }[] = [];
@@ -95,9 +96,12 @@ export class QuestionLog {
    * Loads the salt and opens the file, so the first questions don't wait for it: under load each
    * step of file work waits a whole turn of a busy event loop, and a cold start took 2.4 s.
    */
-  async prepare(): Promise<void> {
-    await this.#loadSalt();
-    await this.#open();
+  prepare(): Promise<void> {
+    this.#preparing ??= (async () => {
+      await this.#loadSalt();
+      await this.#open();
+    })();
+    return this.#preparing;
   }
 
   /** Appends an entry, in the order given; resolves once it is written. */
@@ -120,6 +124,9 @@ export class QuestionLog {
 
   /** Writes what is pending and closes the file; a later append opens it again. */
   async close(): Promise<void> {
+    // A close right after start must not leave the preparation opening the file behind it.
+    await this.#preparing?.catch(() => undefined);
+    this.#preparing = undefined;
     await this.flush();
     await this.#closeFile();
   }
