@@ -124,9 +124,9 @@ describe('the Discord adapter', () => {
   describe('once started', () => {
     beforeEach(() => startAdapter());
 
-    it('registers /ask, /help and /reload in the configured guild', async () => {
+    it('registers /ask, /help, /import, /reload and /stats in the configured guild', async () => {
       const put = await discord.waitForRequest('PUT', '/applications/:app/guilds/:guild/commands');
-      expect((put.body as { name: string }[]).map((c) => c.name)).toEqual(['ask', 'help', 'reload', 'stats']);
+      expect((put.body as { name: string }[]).map((c) => c.name)).toEqual(['ask', 'help', 'import', 'reload', 'stats']);
       expect(put.path).toBe(`/applications/${FIXTURE_IDS.application}/guilds/${FIXTURE_IDS.guild}/commands`);
     });
 

@@ -149,7 +149,7 @@ describe('apo-bot with Discord configured', () => {
     const bot = startBot({ ...discordEnv(discord), HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1', DATA_DIR: dataDir }, (line) => line.msg === 'discord adapter ready');
     await bot.ready;
     const put = await discord.waitForRequest('PUT', '/applications/:app/guilds/:guild/commands');
-    expect((put.body as { name: string }[]).map((c) => c.name)).toEqual(['ask', 'help', 'reload', 'stats']);
+    expect((put.body as { name: string }[]).map((c) => c.name)).toEqual(['ask', 'help', 'import', 'reload', 'stats']);
 
     discord.dispatch('INTERACTION_CREATE', discord.payloads.guildChatInputInteraction({ options: [stringOption('question', 'kpc director name')] }));
     const reply = await discord.waitForRequest('POST', '/interactions/:id/:token/callback');

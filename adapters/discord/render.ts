@@ -10,6 +10,7 @@ import { renderInsight, type InsightReport } from '../../src/insight/stats.js';
 import { contextAroundQuote, listsNearest, takesDeclineVotes } from '../../src/answerView.js';
 import { declineHeadline, formatProblem, markSnippet, type Answer, type ArticleRef, type ReloadReport } from '../../src/core/index.js';
 import { trimText } from '../../src/replyText.js';
+import type { ImportPreview } from '../../src/chatImport.js';
 
 /** Discord's embed limits (characters). */
 export const EMBED_LIMITS = { title: 256, description: 4096, fieldName: 256, fieldValue: 1024, footer: 2048, total: 6000 } as const;
@@ -194,6 +195,7 @@ export function renderDiscordHelp(): APIEmbed {
       '• reply to one of my answers (keeping the ping on) to follow up: `who conducted it?` is read as about that answer',
       '• `/reload` re-reads the knowledge base, `/reload dry_run:True` shows what would change (server managers and admins only)',
       '• `/stats` shows what people ask and what I could not answer (server managers and admins only)',
+      '• `/import file:` adds an article from a page saved as .txt, .html or .md, after a preview (server managers and admins only)',
     ].join('\n'),
   };
 }
@@ -219,6 +221,47 @@ export function renderDiscordReloadReport(report: ReloadReport): APIEmbed {
     color: report.applied ? COLOR_ANSWER : COLOR_ERROR,
     description: trimText([description, ...problems].join('\n'), EMBED_LIMITS.description),
   });
+}
+
+/**
+ * Custom ids of the buttons under an import preview: `apo_import_add:<token>` and
+ * `apo_import_cancel:<token>`, the token naming the preview (see src/chatImport.ts).
+ */
+export const IMPORT_ID = /^apo_import_(add|cancel):([\w-]{1,64})$/;
+
+/** An import preview: what the file would become (title, date, paragraphs, added or changed, id). */
+export function renderDiscordImportPreview(preview: ImportPreview): APIEmbed {
+  const id = `\`${preview.id.replace(/`/g, '')}\``;
+  const action = preview.action === 'added' ? `Adds a new article ${id}` : `Changes the article ${id}`;
+  const lines = [
+    `**${plain(trimText(preview.title, 500))}**`,
+    `Date: ${plain(preview.date)} · Paragraphs: ${preview.paragraphs}`,
+    `${action}.`,
+    ...(preview.dropped.length > 0 ? [`Left out: ${preview.dropped.slice(0, 10).map((text) => plain(trimText(text, 100))).join(' · ')}`] : []),
+    '',
+    'Add writes the article to the knowledge folder and reloads; Cancel writes nothing.',
+  ];
+  return fitEmbed({
+    title: trimText(`Import preview: ${plain(preview.fileName)}`, EMBED_LIMITS.title),
+    color: COLOR_ANSWER,
+    description: trimText(lines.join('\n'), EMBED_LIMITS.description),
+  });
+}
+
+/** The Add and Cancel buttons under an import preview. */
+export function importRow(token: string): APIActionRowComponent<APIButtonComponent> {
+  return {
+    type: ComponentType.ActionRow,
+    components: [
+      { type: ComponentType.Button, style: ButtonStyle.Primary, custom_id: `apo_import_add:${token}`, label: 'Add' },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: `apo_import_cancel:${token}`, label: 'Cancel' },
+    ],
+  };
+}
+
+/** A short line in an embed (a refusal, an import result), escaped. */
+export function renderDiscordNotice(title: string, text: string, error = false): APIEmbed {
+  return { title: trimText(title, EMBED_LIMITS.title), color: error ? COLOR_ERROR : COLOR_ANSWER, description: trimText(plain(text), EMBED_LIMITS.description) };
 }
 
 /** The question in a message that mentions the bot: the mention removed, other mentions kept as text. */

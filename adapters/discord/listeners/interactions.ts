@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { Events, MessageFlags, type ButtonInteraction, type Client, type Interaction } from 'discord.js';
 import { COMMANDS } from '../commands/index.js';
 import type { DiscordDeps } from '../deps.js';
 import { apologyText } from '../../../src/replyText.js';
-import { NO_MENTIONS, VOTE_ID } from '../render.js';
+import { IMPORT_ID, NO_MENTIONS, renderDiscordNotice, renderDiscordReloadReport, VOTE_ID } from '../render.js';
 
 /**
  * Runs slash commands. A command that fails still answers: with a short error where the answer
@@ -11,7 +12,9 @@ import { NO_MENTIONS, VOTE_ID } from '../render.js';
  */
 export function registerInteractions(client: Client, deps: DiscordDeps): void {
   client.on(Events.InteractionCreate, (interaction) => {
-    void deps.assistant.track(interaction.isButton() ? vote(interaction, deps) : handle(interaction, deps));
+    void deps.assistant.track(
+      interaction.isButton() ? (IMPORT_ID.test(interaction.customId) ? importButton(interaction, deps) : vote(interaction, deps)) : handle(interaction, deps),
+    );
   });
 }
 
@@ -36,6 +39,47 @@ async function vote(interaction: ButtonInteraction, deps: DiscordDeps): Promise<
     await interaction.reply({ content: kind.thanks, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
   } catch (error) {
     deps.logger.error({ err: error }, 'discord vote failed');
+  }
+}
+
+/**
+ * Add or Cancel under an import preview. Only the admin who sent the file may use them (the
+ * preview's token knows who): anyone else gets a private refusal and the preview stays as it is.
+ * Add writes the article and reloads (acknowledged first, as a reload can take a while), then the
+ * preview becomes the result and the reload report; Cancel turns it into "nothing was written".
+ */
+async function importButton(interaction: ButtonInteraction, deps: DiscordDeps): Promise<void> {
+  const match = IMPORT_ID.exec(interaction.customId);
+  if (!match) return;
+  const [, kind, token] = match as unknown as [string, 'add' | 'cancel', string];
+  const request = { platform: 'discord', userId: interaction.user.id, token };
+  const logger = deps.logger.child({ userId: interaction.user.id, command: `import ${kind}` });
+  try {
+    if (kind === 'cancel') {
+      if (deps.assistant.cancelImport(request)) {
+        logger.info('discord import cancelled');
+        await interaction.update({ embeds: [renderDiscordNotice('Import cancelled', 'Nothing was written.')], components: [], allowedMentions: NO_MENTIONS });
+      } else {
+        logger.info('discord import cancel refused');
+        await interaction.reply({ content: 'That preview has expired, was already used, or is not yours.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      }
+      return;
+    }
+    await interaction.deferUpdate();
+    const result = await deps.assistant.applyImport(request);
+    if (!result.ok) {
+      logger.info({ reason: result.message }, 'discord import add refused');
+      await interaction.followUp({ content: result.message, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    logger.info({ articleId: result.articleId, action: result.action, applied: result.report.applied }, 'discord import added');
+    const done = renderDiscordNotice(
+      result.action === 'added' ? 'Article added' : 'Article changed',
+      `${result.articleId} was written to ${path.basename(result.file)} in the knowledge folder.`,
+    );
+    await interaction.editReply({ embeds: [done, renderDiscordReloadReport(result.report)], components: [], allowedMentions: NO_MENTIONS });
+  } catch (error) {
+    logger.error({ err: error }, 'discord import button failed');
   }
 }
 

@@ -9,6 +9,7 @@ import {
   ApplicationCommandType,
   ApplicationIntegrationType,
   ChannelType,
+  ComponentType,
   GuildDefaultMessageNotifications,
   GuildExplicitContentFilter,
   GuildMFALevel,
@@ -22,7 +23,11 @@ import {
   MessageType,
 } from 'discord.js';
 import type {
+  APIApplicationCommandInteractionDataAttachmentOption,
   APIApplicationCommandInteractionDataBasicOption,
+  APIAttachment,
+  APIInteractionDataResolved,
+  APIMessageComponentButtonInteraction,
   APIApplicationCommandInteractionDataStringOption,
   APIChatInputApplicationCommandDMInteraction,
   APIChatInputApplicationCommandGuildInteraction,
@@ -143,6 +148,36 @@ export function stringOption(name: string, value: string): APIApplicationCommand
   return { name, type: ApplicationCommandOptionType.String, value };
 }
 
+export interface AttachmentFixture {
+  readonly filename: string;
+  /** The size Discord reports, which may differ from what the url serves (to test a lying or huge file). */
+  readonly size: number;
+  /** Where the file is downloaded from, e.g. a url from the stand-in's `hostFile`. */
+  readonly url: string;
+  readonly contentType?: string;
+}
+
+/**
+ * An attachment option as Discord sends it: the option's value is the attachment's id, and the
+ * attachment itself (name, size, url) sits in `data.resolved.attachments`.
+ */
+export function attachmentOption(
+  name: string,
+  file: AttachmentFixture,
+): { option: APIApplicationCommandInteractionDataAttachmentOption; resolved: APIInteractionDataResolved } {
+  const id = nextSnowflake();
+  const attachment: APIAttachment = {
+    id,
+    filename: file.filename,
+    size: file.size,
+    url: file.url,
+    proxy_url: file.url,
+    ...(file.contentType ? { content_type: file.contentType } : {}),
+    ephemeral: true,
+  };
+  return { option: { name, type: ApplicationCommandOptionType.Attachment, value: id }, resolved: { attachments: { [id]: attachment } } };
+}
+
 export interface ChatInputInteractionOptions {
   /** Default `ask`. */
   readonly commandName?: string;
@@ -151,6 +186,8 @@ export interface ChatInputInteractionOptions {
   /** Who ran the command; default the fixture's user. */
   readonly user?: APIUser;
   readonly locale?: Locale;
+  /** Users, attachments and so on that options refer to by id, e.g. from `attachmentOption`. */
+  readonly resolved?: APIInteractionDataResolved;
 }
 
 export interface GuildChatInputInteractionOptions extends ChatInputInteractionOptions {
@@ -170,6 +207,7 @@ function commandData(options: ChatInputInteractionOptions, guildId?: string): AP
     name: options.commandName ?? 'ask',
     type: ApplicationCommandType.ChatInput,
     ...(options.options ? { options: [...options.options] } : {}),
+    ...(options.resolved ? { resolved: options.resolved } : {}),
     ...(guildId ? { guild_id: guildId } : {}),
   };
 }
@@ -244,6 +282,34 @@ export function buildDmChatInputInteraction(
     authorizing_integration_owners: { [ApplicationIntegrationType.GuildInstall]: '0' },
     context: InteractionContextType.BotDM,
   };
+}
+
+/** `/import file:<attachment>` run in a guild (by default by the fixture's user). */
+export function buildGuildImportInteraction(
+  fixture: DiscordFixture,
+  options: Omit<GuildChatInputInteractionOptions, 'commandName' | 'options' | 'resolved'> & { readonly file: AttachmentFixture },
+): APIChatInputApplicationCommandGuildInteraction {
+  const { option, resolved } = attachmentOption('file', options.file);
+  return buildGuildChatInputInteraction(fixture, { ...options, commandName: 'import', options: [option], resolved });
+}
+
+export interface GuildButtonInteractionOptions extends Omit<GuildChatInputInteractionOptions, 'commandName' | 'options' | 'resolved' | 'guildCommand'> {
+  readonly customId: string;
+  /** The message the button is on, e.g. the bot's reply as the stand-in stored it. */
+  readonly message: APIMessage;
+}
+
+/** A click on a button in a guild: a message component interaction carrying the button's message. */
+export function buildGuildButtonInteraction(fixture: DiscordFixture, options: GuildButtonInteractionOptions): APIMessageComponentButtonInteraction {
+  const { customId, message, ...rest } = options;
+  const base = buildGuildChatInputInteraction(fixture, rest);
+  const { data: _data, ...withoutData } = base;
+  return {
+    ...withoutData,
+    type: InteractionType.MessageComponent,
+    data: { custom_id: customId, component_type: ComponentType.Button },
+    message,
+  } as APIMessageComponentButtonInteraction;
 }
 
 // ---------------------------------------------------------------------------------------------

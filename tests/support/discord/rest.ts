@@ -81,7 +81,18 @@ export interface RestLinks {
   readonly gatewayUrl: string;
 }
 
+/** A file the stand-in serves outside /api, as Discord's CDN serves attachments. */
+export interface HostedFile {
+  readonly bytes: Uint8Array;
+  readonly contentType: string;
+}
+
+/** Where hosted files live, e.g. `/attachments/1/2/page.txt`. */
+export const FILES_PREFIX = '/attachments/';
+
 export class RestStandIn {
+  /** Files served at FILES_PREFIX paths (see `hostFile` on the stand-in); downloads are recorded as requests. */
+  readonly files = new Map<string, HostedFile>();
   readonly requests = new WaitableLog<RecordedRequest>((r) => `${r.method} ${r.path} -> ${r.status}`);
   private readonly routes: Route[];
   private readonly canned: { method: string; pattern: RoutePattern; response: CannedResponse }[] = [];
@@ -107,6 +118,14 @@ export class RestStandIn {
     const underApi = pathname.startsWith(`${API_PREFIX}/`);
     const path = underApi ? pathname.slice(API_PREFIX.length) : pathname;
     const raw = await readRaw(request);
+
+    const hosted = method === 'GET' && !underApi ? this.files.get(pathname) : undefined;
+    if (hosted) {
+      response.writeHead(200, { 'content-type': hosted.contentType, 'content-length': String(hosted.bytes.length) }).end(hosted.bytes);
+      const recorded = { method, path, query: Object.fromEntries(url.searchParams), headers: request.headers, body: undefined, files: [] };
+      this.requests.push({ ...recorded, route: 'file', status: 200, responseBody: undefined });
+      return;
+    }
 
     let parsed: { body: unknown; files: readonly RecordedFile[] } = { body: undefined, files: [] };
     let routeSource: string | undefined;
@@ -311,7 +330,7 @@ function buildRoutes(state: DiscordState, links: RestLinks): Route[] {
       return ok({
         interaction: {
           id: record.id,
-          type: InteractionType.ApplicationCommand,
+          type: record.type === InteractionType.MessageComponent ? InteractionType.MessageComponent : InteractionType.ApplicationCommand,
           ...(message
             ? {
                 response_message_id: message.id,
@@ -427,6 +446,19 @@ function respondToInteraction(
       const message = state.interactionMessage(record, { flags: data.flags ?? 0 }, [], true);
       record.originalMessageId = message.id;
       return message;
+    }
+    case InteractionResponseType.DeferredMessageUpdate:
+    case InteractionResponseType.UpdateMessage: {
+      // Only a component's interaction may edit the message the component is on.
+      if (record.type !== InteractionType.MessageComponent || !record.messageId || !state.messages.has(record.messageId)) {
+        throw new DiscordApiError(400, 50035, 'Invalid Form Body', {
+          type: { _errors: [{ code: 'BASE_TYPE_CHOICES', message: `Value ${String(callback.type)} is only a valid response to a component on a known message.` }] },
+        });
+      }
+      record.originalMessageId = record.messageId;
+      if (callback.type === InteractionResponseType.DeferredMessageUpdate) return state.messages.get(record.messageId);
+      validateMessageInput(data, files, false);
+      return state.editMessage(record.messageId, data, files);
     }
     case InteractionResponseType.Modal:
     case InteractionResponseType.ApplicationCommandAutocompleteResult:

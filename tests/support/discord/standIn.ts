@@ -22,21 +22,26 @@ import type { GatewayConnectionInfo, ReceivedGatewayPayload } from './gateway.js
 import {
   buildDmChatInputInteraction,
   buildDmMessage,
+  buildGuildButtonInteraction,
   buildGuildChatInputInteraction,
+  buildGuildImportInteraction,
   buildGuildMentionMessage,
   buildGuildReplyMessage,
 } from './payloads.js';
 import type {
+  AttachmentFixture,
   ChatInputInteractionOptions,
+  GuildButtonInteractionOptions,
   DmMessageOptions,
   GuildChatInputInteractionOptions,
   GuildMentionMessageOptions,
   GuildReplyMessageOptions,
 } from './payloads.js';
-import { RestStandIn } from './rest.js';
+import { FILES_PREFIX, RestStandIn } from './rest.js';
 import type { CannedResponse, RecordedRequest } from './rest.js';
 import { compileRoutePattern } from './routePattern.js';
 import { DiscordState } from './state.js';
+import { nextSnowflake } from './snowflake.js';
 import { listenOnLoopback } from '../listen.js';
 
 export interface DiscordStandInOptions {
@@ -87,6 +92,15 @@ export interface DiscordStandIn {
   readonly identifyCount: number;
   readonly resumeCount: number;
 
+  /**
+   * Serves `bytes` over HTTP on 127.0.0.1, as Discord's CDN serves an attachment; returns what an
+   * attachment option needs (`payloads.guildImportInteraction({ file })`). Downloads are recorded
+   * in `requests` with the path `/attachments/...`.
+   */
+  hostFile(filename: string, bytes: Uint8Array | string, contentType?: string): AttachmentFixture;
+  /** Downloads of hosted files so far. */
+  readonly downloads: readonly RecordedRequest[];
+
   /** Builders bound to this stand-in's fixture. */
   readonly payloads: {
     guildChatInputInteraction(options?: GuildChatInputInteractionOptions): ReturnType<typeof buildGuildChatInputInteraction>;
@@ -95,6 +109,10 @@ export interface DiscordStandIn {
     /** A reply to a message (e.g. the bot's answer, from a request's `responseBody`). */
     guildReplyMessage(options: GuildReplyMessageOptions): ReturnType<typeof buildGuildReplyMessage>;
     dmMessage(options: DmMessageOptions): ReturnType<typeof buildDmMessage>;
+    /** `/import file:` with an attachment (see `hostFile`). */
+    guildImportInteraction(options: Parameters<typeof buildGuildImportInteraction>[1]): ReturnType<typeof buildGuildImportInteraction>;
+    /** A click on a button of `message` (e.g. the bot's reply, from a request's `responseBody`). */
+    guildButtonInteraction(options: GuildButtonInteractionOptions): ReturnType<typeof buildGuildButtonInteraction>;
   };
 
   close(): Promise<void>;
@@ -178,7 +196,20 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
       return gateway.resumeCount;
     },
 
+    hostFile(filename, bytes, contentType = 'text/plain; charset=utf-8') {
+      const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
+      const folder = `${FILES_PREFIX}${nextSnowflake()}/`;
+      // Stored under the decoded path, which is what requests are matched by.
+      rest.files.set(`${folder}${filename}`, { bytes: data, contentType });
+      return { filename, size: data.length, url: `http://${origin}${folder}${encodeURIComponent(filename)}`, contentType };
+    },
+    get downloads() {
+      return rest.requests.entries.filter((r) => r.route === 'file');
+    },
+
     payloads: {
+      guildImportInteraction: (o) => buildGuildImportInteraction(fixture, o),
+      guildButtonInteraction: (o) => buildGuildButtonInteraction(fixture, o),
       guildChatInputInteraction: (o) => buildGuildChatInputInteraction(fixture, o),
       dmChatInputInteraction: (o) => buildDmChatInputInteraction(fixture, o),
       guildMentionMessage: (o) => buildGuildMentionMessage(fixture, o),
@@ -201,4 +232,5 @@ export type { ReceivedGatewayPayload, GatewayConnectionInfo } from './gateway.js
 export type { RecordedFile } from './httpBody.js';
 export { createFixture, FIXTURE_IDS, FIXTURE_TOKEN } from './fixture.js';
 export type { DiscordFixture, GuildFixture, TextChannelFixture } from './fixture.js';
-export { stringOption } from './payloads.js';
+export { attachmentOption, stringOption } from './payloads.js';
+export type { AttachmentFixture } from './payloads.js';

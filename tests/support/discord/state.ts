@@ -83,6 +83,10 @@ export interface InteractionRecord {
   readonly user: APIUser;
   responseType: InteractionResponseType | undefined;
   originalMessageId: string | undefined;
+  /** The interaction type (2 a command, 3 a button or other component). */
+  readonly type: number;
+  /** For a component interaction: the message the component is on, which type 6 and 7 responses edit. */
+  readonly messageId: string | undefined;
 }
 
 export class DiscordState {
@@ -125,6 +129,8 @@ export class DiscordState {
       user,
       responseType: undefined,
       originalMessageId: undefined,
+      type: Number(data['type']),
+      messageId: (data['message'] as { id?: string } | undefined)?.id,
     };
     this.interactions.set(record.id, record);
     if (!record.guildId) this.openDmChannel(user);
