@@ -205,7 +205,7 @@ describe('the Slack app manifest', () => {
     const manifest = parse(readFileSync(new URL('../adapters/slack/manifest.yml', import.meta.url), 'utf8'));
     expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual([SLASH_COMMAND]);
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.im', 'message.channels', 'message.groups']);
-    expect(manifest.oauth_config.scopes.bot).toEqual(['app_mentions:read', 'chat:write', 'commands', 'im:history', 'channels:history', 'groups:history']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(['app_mentions:read', 'chat:write', 'commands', 'files:read', 'im:history', 'channels:history', 'groups:history']);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
   });
 });

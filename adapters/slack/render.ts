@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import { contextAroundQuote, listsNearest, takesDeclineVotes } from '../../src/answerView.js';
 import { declineHeadline, formatProblem, markSnippet, type Answer, type ArticleRef, type ReloadReport } from '../../src/core/index.js';
+import type { ImportPreview } from '../../src/chatImport.js';
 import { renderInsight, type InsightReport } from '../../src/insight/stats.js';
 import { trimText } from '../../src/replyText.js';
 
@@ -177,6 +178,7 @@ export function renderSlackHelp(): SlackMessage {
     '• `/apo <question>` answers here; `/apo help` shows this',
     '• `/apo reload` re-reads the knowledge base; `/apo reload dry-run` shows what would change (admins only)',
     '• `/apo stats [7d]` shows what people ask and what I could not answer (admins only)',
+    '• Send me a `.txt`, `.html` or `.md` page in a DM to add it as an article; `/apo import` explains (admins only)',
   ].join('\n');
   return { text: 'apo-bot: mention me, DM me, or use /apo <question>', blocks: [section(text)] };
 }
@@ -207,6 +209,42 @@ export function renderSlackReloadReport(report: ReloadReport): SlackMessage {
       ? `Dry run: ${report.added.length} added, ${report.changed.length} changed, ${report.removed.length} removed, ${report.errors.length} error(s)`
       : `Reload refused (${report.errors.length} error(s)); the previous knowledge is still served`;
   return { text, blocks };
+}
+
+/** Action ids of the buttons under an import preview; their value is the preview's token. */
+export const IMPORT_ACTIONS = { add: 'apo_import_add', cancel: 'apo_import_cancel' } as const;
+
+/**
+ * What an imported file would add, before anything is written: title, date, paragraph count,
+ * whether it adds a new article or changes the one with the same id or title (the reload's
+ * dry-run diff), the page chrome left out, and Add / Cancel buttons.
+ */
+export function renderSlackImportPreview(preview: ImportPreview, ignoredFiles = 0): SlackMessage {
+  const change = preview.action === 'added' ? `Added: \`${escapeMrkdwn(preview.id)}\`` : `Changed: \`${escapeMrkdwn(preview.id)}\` (replaces the article with this id or title)`;
+  const lines = [
+    `:page_facing_up: *Import preview* of ${escapeMrkdwn(preview.fileName)}: nothing is written until you press Add.`,
+    `*Title:* ${escapeMrkdwn(preview.title)}`,
+    `*Date:* ${escapeMrkdwn(preview.date)}`,
+    `*Paragraphs:* ${preview.paragraphs}`,
+    `*Dry run:* ${change}`,
+  ];
+  const blocks: KnownBlock[] = [section(lines.join('\n'))];
+  if (preview.dropped.length > 0) {
+    const shown = preview.dropped.slice(0, 5).map((line) => `“${escapeMrkdwn(trimText(line, 120))}”`).join(', ');
+    const more = preview.dropped.length > 5 ? ` and ${preview.dropped.length - 5} more` : '';
+    blocks.push(context(`Left out as page chrome: ${shown}${more}`));
+  }
+  if (ignoredFiles > 0) blocks.push(context(`Only the first file is imported; send the other ${ignoredFiles} one at a time.`));
+  blocks.push({
+    type: 'actions',
+    block_id: 'apo_import',
+    elements: [
+      { ...button(preview.token, IMPORT_ACTIONS.add, 'Add'), style: 'primary' as const },
+      button(preview.token, IMPORT_ACTIONS.cancel, 'Cancel'),
+    ],
+  });
+  const text = `Import preview: ${preview.title} (${preview.date}), ${preview.paragraphs} paragraphs, ${preview.action === 'added' ? 'a new article' : 'changes'} ${preview.id}`;
+  return { text: fallbackText(text), blocks };
 }
 
 /** The admin insight report, escaped, split over sections to fit. */

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../deps.js';
 import { registerDirectMessages } from './directMessages.js';
+import { registerFileImport } from './fileImport.js';
 import { registerMentions } from './mentions.js';
 import { registerSlashCommand } from './slashCommand.js';
 import { registerThreadReplies } from './threadReplies.js';
@@ -13,4 +14,5 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   registerThreadReplies(app, deps);
   registerSlashCommand(app, deps);
   registerVotes(app, deps);
+  registerFileImport(app, deps);
 }

@@ -2,13 +2,14 @@ import type { App, RespondFn } from '@slack/bolt';
 import { parseDuration } from '../../../src/insight/stats.js';
 import { apologyText } from '../../../src/replyText.js';
 import type { SlackDeps } from '../deps.js';
+import { importHowTo } from './fileImport.js';
 import { renderSlackAnswer, renderSlackHelp, renderSlackInsight, renderSlackNotice, renderSlackReloadReport } from '../render.js';
 
 export const SLASH_COMMAND = '/apo';
 
 /**
  * `/apo <question>` answers in the channel; `/apo help` (or nothing) explains, privately;
- * `/apo reload [dry-run]` and `/apo stats [7d]` are for admins only. Every path acknowledges
+ * `/apo reload [dry-run]`, `/apo stats [7d]` and `/apo import` (how to import a file) are for admins only. Every path acknowledges
  * first, within Slack's three seconds, then works.
  */
 export function registerSlashCommand(app: App, deps: SlackDeps): void {
@@ -25,7 +26,9 @@ export function registerSlashCommand(app: App, deps: SlackDeps): void {
         ? admin(command.user_id, 'reload', respond, deps, () => reload(rest[0], respond, deps))
         : word === 'stats' && rest.length <= 1
           ? admin(command.user_id, 'stats', respond, deps, () => stats(rest[0], respond, deps))
-          : answer(text, command.user_id, respond, deps);
+          : word === 'import' && rest.length === 0
+            ? admin(command.user_id, 'import', respond, deps, () => respond({ response_type: 'ephemeral', ...importHowTo() }).then(() => undefined))
+            : answer(text, command.user_id, respond, deps);
     await deps.assistant.track(work);
   });
 }

@@ -162,3 +162,29 @@ export function buildSlashCommand(
   }
   return fields;
 }
+
+/**
+ * A `message` event with subtype `file_share` in a DM: what Slack sends when someone sends the bot
+ * a file. Pass files from the stand-in's `addFile`.
+ */
+export function buildFileShareEvent(options: MessageEventOptions & { files: readonly object[] }) {
+  const ts = options.ts ?? nextMessageTs();
+  return buildEventCallback(
+    {
+      type: 'message' as const,
+      subtype: 'file_share' as const,
+      channel: options.channel ?? SLACK_TEST_IDS.directMessageChannelId,
+      user: options.user ?? SLACK_TEST_IDS.humanUserId,
+      text: options.text ?? '',
+      ts,
+      event_ts: ts,
+      channel_type: 'im' as const,
+      upload: true,
+      display_as_bot: false,
+      files: options.files,
+      team: options.envelope?.teamId ?? SLACK_TEST_IDS.teamId,
+      ...(options.threadTs !== undefined ? { thread_ts: options.threadTs } : {}),
+    },
+    options.envelope,
+  );
+}

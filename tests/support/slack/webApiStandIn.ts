@@ -33,6 +33,25 @@ export interface RecordedResponse {
   receivedAt: Date;
 }
 
+/** A file shared in Slack, as the stand-in serves it (see addFile). */
+export interface StandInFile {
+  readonly id: string;
+  readonly name: string;
+  readonly size: number;
+  /** Where the stand-in serves the bytes; GET it with `Authorization: Bearer <bot token>`. */
+  readonly url_private: string;
+  readonly url_private_download: string;
+  readonly mimetype: string;
+}
+
+/** One GET of a file URL: who asked (the token) and what was answered. */
+export interface RecordedDownload {
+  fileId: string;
+  token: string | undefined;
+  status: number;
+  receivedAt: Date;
+}
+
 export interface SlackWebApiOptions {
   /** The only token the stand-in accepts. Default 'xoxb-test-token'. */
   botToken?: string;
@@ -53,6 +72,14 @@ export interface SlackWebApiStandIn {
   readonly calls: readonly RecordedCall[];
   /** Snapshot of every response_url POST since start or the last reset(). */
   readonly responses: readonly RecordedResponse[];
+  /** Snapshot of every file download (GET of a url_private) since start or the last reset(). */
+  readonly downloads: readonly RecordedDownload[];
+  /**
+   * Shares a file: the stand-in serves `bytes` at the returned url_private(_download) on 127.0.0.1,
+   * to requests with the bot token only (others get 403, like a missing files:read). Put the
+   * returned object in a `file_share` message's `files`. `size` overrides the size Slack reports.
+   */
+  addFile(name: string, bytes: Uint8Array | string, options?: { mimetype?: string; size?: number }): StandInFile;
   /** Resolves with the first matching call, already recorded or still to come. */
   waitForCall(
     method: string,
@@ -87,6 +114,8 @@ export async function startSlackWebApi(options: SlackWebApiOptions = {}): Promis
   const responseLog = new WaitableLog<RecordedResponse>((response) => JSON.stringify(response.body).slice(0, 200));
   const queuedFailures = new Map<string, string[]>();
   const customResponders = new Map<string, MethodResponder>();
+  const files = new Map<string, Buffer>();
+  const downloadLog: RecordedDownload[] = [];
 
   // Counters, not clocks, make ids unique: tests post faster than a microsecond tick.
   let sequence = 0;
@@ -131,8 +160,28 @@ export async function startSlackWebApi(options: SlackWebApiOptions = {}): Promis
     sendJson(response, 200, { ok: true });
   }
 
+  function serveFile(request: IncomingMessage, response: ServerResponse, fileId: string): void {
+    const token = readToken(request, {});
+    const bytes = files.get(fileId);
+    const status = bytes === undefined ? 404 : token !== botToken ? 403 : 200;
+    downloadLog.push({ fileId, token, status, receivedAt: new Date() });
+    if (status !== 200 || bytes === undefined) {
+      response.writeHead(status, { 'content-type': 'text/plain' });
+      response.end(status === 404 ? 'file not found' : 'not authorised');
+      return;
+    }
+    // No content-length: the bot must stop reading past its limit itself, as for a chunked body.
+    response.writeHead(200, { 'content-type': 'application/octet-stream' });
+    response.end(bytes);
+  }
+
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    const fileId = /^\/files-pri\/(F\w+)\/[^/]+$/.exec(path)?.[1];
+    if (request.method === 'GET' && fileId !== undefined) {
+      serveFile(request, response, fileId);
+      return;
+    }
     const apiMethod = /^\/api\/([\w.]+)$/.exec(path)?.[1];
     const responseId = /^\/response\/([\w.-]+)$/.exec(path)?.[1];
     if (request.method !== 'POST' || (apiMethod === undefined && responseId === undefined)) {
@@ -164,6 +213,16 @@ export async function startSlackWebApi(options: SlackWebApiOptions = {}): Promis
     get responses() {
       return responseLog.entries;
     },
+    get downloads() {
+      return [...downloadLog];
+    },
+    addFile(name, bytes, options = {}) {
+      const id = `F${String(next()).padStart(9, '0')}`;
+      const buffer = Buffer.from(bytes);
+      files.set(id, buffer);
+      const url = `${origin}/files-pri/${id}/${encodeURIComponent(name)}`;
+      return { id, name, size: options.size ?? buffer.length, url_private: url, url_private_download: `${url}?download=1`, mimetype: options.mimetype ?? 'text/plain' };
+    },
     waitForCall(method, predicate = () => true, timeoutMs = DEFAULT_WAIT_MS) {
       return callLog.waitFor(
         (call) => call.method === method && predicate(call),
@@ -194,6 +253,7 @@ export async function startSlackWebApi(options: SlackWebApiOptions = {}): Promis
       responseLog.clear();
       queuedFailures.clear();
       customResponders.clear();
+      downloadLog.length = 0;
     },
     async close() {
       callLog.rejectPending('Slack stand-in closed while a test was still waiting for a call');
