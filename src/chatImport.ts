@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReloadReport } from './core/index.js';
-import { importArticle, saveImport, type Imported } from './knowledgeImport/index.js';
+import type { Imported } from './knowledgeImport/index.js';
+
+/** The import code (jsdom, Readability, chrono) loads on the first import, not at every start. */
+const importer = () => import('./knowledgeImport/index.js');
 
 /** Files an admin may send to be imported: a page as text, saved HTML, or Markdown text. */
 export const IMPORT_EXTENSIONS = ['.txt', '.html', '.htm', '.md'] as const;
@@ -73,6 +76,7 @@ export class ChatImports {
     if (!writable) {
       return { ok: false, message: `The knowledge folder (${dir}) is read-only here, so articles can't be added from chat. Mount it writable, or import on the server with apo-bot import.` };
     }
+    const { importArticle, saveImport } = await importer();
     const result = importArticle(request.bytes, { name: request.fileName });
     if (!result.ok) return { ok: false, message: `${request.fileName}: ${result.message}` };
     // An article with the same id or title is shown as a change; Add replaces it, never duplicates it.
@@ -92,6 +96,7 @@ export class ChatImports {
   async apply(request: { platform: string; userId: string; token: string }): Promise<ApplyResult> {
     const pending = this.#take(request);
     if (typeof pending === 'string') return { ok: false, message: pending };
+    const { saveImport } = await importer();
     const saved = await saveImport(this.knowledgeDir(), pending.imported, { replace: pending.replace });
     if (!saved.ok) return { ok: false, message: `${pending.fileName}: ${saved.message}` };
     const report = await this.reload();

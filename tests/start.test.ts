@@ -169,7 +169,7 @@ describe('apo-bot with Discord configured', () => {
     let stdout = '';
     proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     expect(await new Promise((resolve) => proc.on('exit', resolve))).toBe(0);
-    expect(stdout).toContain(`Registered /ask, /help, /reload, /stats in guild ${FIXTURE_IDS.guild}.`);
+    expect(stdout).toContain(`Registered /ask, /help, /import, /reload, /stats in guild ${FIXTURE_IDS.guild}.`);
     expect(stdout).toContain(
       `Invite the bot: https://discord.com/oauth2/authorize?client_id=${FIXTURE_IDS.application}&scope=bot+applications.commands&permissions=`,
     );
