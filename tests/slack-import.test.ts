@@ -171,6 +171,14 @@ describe('importing an article from Slack', () => {
     expect(logs).toContain('slack import refused: not an admin');
   });
 
+  it('says the files:read scope may be missing when Slack sends its sign-in page instead of the file', async () => {
+    await start();
+    const post = await share(api.addFile('page.txt', 'never served', { signInPage: true }));
+    expect(post.body.text).toContain('Is the files:read scope granted?');
+    expect(post.body.text).toContain('Slack sent a web page instead of the file');
+    expect(JSON.stringify(post.body)).not.toContain('apo_import_add');
+  });
+
   it('refuses a .pdf or a file over 1 MiB, naming the limit, without downloading', async () => {
     await start();
     const pdf = await share(api.addFile('report.pdf', '%PDF-1.4', { mimetype: 'application/pdf' }));

@@ -67,7 +67,7 @@ async function importFile(userId: string, files: readonly SharedFile[], say: Say
       await say(renderSlackNotice(`I couldn't download "${name}" from Slack; send it again.`));
       return;
     }
-    const downloaded = await download(url, deps.config.botToken);
+    const downloaded = await download(url, deps.config.botToken, name);
     if (!downloaded.ok) {
       deps.logger.warn({ userId, reason: downloaded.reason }, 'slack import download failed');
       await say(renderSlackNotice(downloaded.tooBig ? `"${name}" is larger than the limit of ${MAX_IMPORT_BYTES} bytes (1 MiB).` : `I couldn't download "${name}" from Slack (${downloaded.reason}). Is the files:read scope granted?`));
@@ -139,11 +139,16 @@ function trustedFileUrl(url: string, apiUrl: string | undefined): boolean {
 type Download = { ok: true; bytes: Uint8Array } | { ok: false; tooBig: boolean; reason: string };
 
 /** Downloads a Slack file with the bot token, reading at most MAX_IMPORT_BYTES (+1 to tell it is over). */
-async function download(url: string, botToken: string): Promise<Download> {
+async function download(url: string, botToken: string, name: string): Promise<Download> {
   const response = await fetch(url, { headers: { Authorization: `Bearer ${botToken}` }, signal: AbortSignal.timeout(30_000) });
   if (!response.ok || response.body === null) {
     await response.body?.cancel();
     return { ok: false, tooBig: false, reason: `HTTP ${response.status}` };
+  }
+  // Without the files:read scope Slack answers 200 with its sign-in page: never import that page.
+  if (/^text\/html\b/i.test(response.headers.get('content-type') ?? '') && !/\.html?$/i.test(name)) {
+    await response.body.cancel();
+    return { ok: false, tooBig: false, reason: 'Slack sent a web page instead of the file' };
   }
   const declared = Number(response.headers.get('content-length') ?? 'NaN');
   if (declared > MAX_IMPORT_BYTES) {

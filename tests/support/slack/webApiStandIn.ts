@@ -79,7 +79,11 @@ export interface SlackWebApiStandIn {
    * to requests with the bot token only (others get 403, like a missing files:read). Put the
    * returned object in a `file_share` message's `files`. `size` overrides the size Slack reports.
    */
-  addFile(name: string, bytes: Uint8Array | string, options?: { mimetype?: string; size?: number }): StandInFile;
+  /**
+   * Serves a file at a url_private. With `signInPage`, answers its download as Slack does when the
+   * app lacks the files:read scope: 200 with an HTML sign-in page instead of the file.
+   */
+  addFile(name: string, bytes: Uint8Array | string, options?: { mimetype?: string; size?: number; signInPage?: boolean }): StandInFile;
   /** Resolves with the first matching call, already recorded or still to come. */
   waitForCall(
     method: string,
@@ -160,6 +164,8 @@ export async function startSlackWebApi(options: SlackWebApiOptions = {}): Promis
     sendJson(response, 200, { ok: true });
   }
 
+  const signInPages = new Set<string>();
+
   function serveFile(request: IncomingMessage, response: ServerResponse, fileId: string): void {
     const token = readToken(request, {});
     const bytes = files.get(fileId);
@@ -168,6 +174,11 @@ export async function startSlackWebApi(options: SlackWebApiOptions = {}): Promis
     if (status !== 200 || bytes === undefined) {
       response.writeHead(status, { 'content-type': 'text/plain' });
       response.end(status === 404 ? 'file not found' : 'not authorised');
+      return;
+    }
+    if (signInPages.has(fileId)) {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end('<!DOCTYPE html><html><head><title>Slack</title></head><body><h1>Sign in to your workspace</h1></body></html>');
       return;
     }
     // No content-length: the bot must stop reading past its limit itself, as for a chunked body.
@@ -220,6 +231,7 @@ export async function startSlackWebApi(options: SlackWebApiOptions = {}): Promis
       const id = `F${String(next()).padStart(9, '0')}`;
       const buffer = Buffer.from(bytes);
       files.set(id, buffer);
+      if (options.signInPage) signInPages.add(id);
       const url = `${origin}/files-pri/${id}/${encodeURIComponent(name)}`;
       return { id, name, size: options.size ?? buffer.length, url_private: url, url_private_download: `${url}?download=1`, mimetype: options.mimetype ?? 'text/plain' };
     },
