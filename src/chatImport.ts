@@ -34,6 +34,39 @@ export type ApplyResult =
   | { readonly ok: true; readonly file: string; readonly action: 'added' | 'changed'; readonly articleId: string; readonly report: ReloadReport }
   | { readonly ok: false; readonly message: string };
 
+/**
+ * Reads a downloaded file's body, at most `limit` bytes (MAX_IMPORT_BYTES by default): 'too-big'
+ * as soon as it grows past it, whatever the platform said its size was.
+ */
+export async function readCapped(response: Response, limit = MAX_IMPORT_BYTES): Promise<Uint8Array | 'too-big'> {
+  const body = response.body;
+  if (body === null) return new Uint8Array(0);
+  if (Number(response.headers.get('content-length') ?? Number.NaN) > limit) {
+    await body.cancel().catch(() => undefined);
+    return 'too-big';
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      return 'too-big';
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
+}
+
 /** Checks a chat attachment before downloading it: its type and size. Undefined when it may be imported. */
 export function refuseAttachment(fileName: string, size: number): string | undefined {
   const extension = path.extname(fileName).toLowerCase();

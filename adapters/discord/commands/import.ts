@@ -1,5 +1,5 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
-import { MAX_IMPORT_BYTES, refuseAttachment } from '../../../src/chatImport.js';
+import { MAX_IMPORT_BYTES, readCapped, refuseAttachment } from '../../../src/chatImport.js';
 import { importRow, NO_MENTIONS, renderDiscordImportPreview, renderDiscordNotice } from '../render.js';
 import type { Command } from './command.js';
 import { allowAdmin } from './reload.js';
@@ -59,34 +59,12 @@ export async function downloadCapped(url: string, limit: number): Promise<Downlo
     await response.body?.cancel().catch(() => undefined);
     return { ok: false, message: `could not download it (HTTP ${response.status}).` };
   }
-  const tooBig = { ok: false, message: `it is larger than the limit of ${limit} bytes (1 MiB).` } as const;
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (declared > limit) {
-    await response.body.cancel().catch(() => undefined);
-    return tooBig;
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = response.body.getReader();
+  let bytes: Uint8Array | 'too-big';
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > limit) {
-        await reader.cancel().catch(() => undefined);
-        return tooBig;
-      }
-      chunks.push(value);
-    }
+    bytes = await readCapped(response, limit);
   } catch (error) {
     return { ok: false, message: `could not download it (${error instanceof Error ? error.message : String(error)}).` };
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
+  if (bytes === 'too-big') return { ok: false, message: `it is larger than the limit of ${limit} bytes (1 MiB).` };
   return { ok: true, bytes };
 }

@@ -1,5 +1,5 @@
 import type { App, BlockButtonAction, RespondFn, SayFn } from '@slack/bolt';
-import { MAX_IMPORT_BYTES, refuseAttachment } from '../../../src/chatImport.js';
+import { MAX_IMPORT_BYTES, readCapped, refuseAttachment } from '../../../src/chatImport.js';
 import type { SlackDeps } from '../deps.js';
 import { escapeMrkdwn, IMPORT_ACTIONS, renderSlackImportPreview, renderSlackNotice, renderSlackReloadReport } from '../render.js';
 
@@ -150,30 +150,8 @@ async function download(url: string, botToken: string, name: string): Promise<Do
     await response.body.cancel();
     return { ok: false, tooBig: false, reason: 'Slack sent a web page instead of the file' };
   }
-  const declared = Number(response.headers.get('content-length') ?? 'NaN');
-  if (declared > MAX_IMPORT_BYTES) {
-    await response.body.cancel();
-    return { ok: false, tooBig: true, reason: 'too large' };
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > MAX_IMPORT_BYTES) {
-      await reader.cancel();
-      return { ok: false, tooBig: true, reason: 'too large' };
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
+  const bytes = await readCapped(response);
+  if (bytes === 'too-big') return { ok: false, tooBig: true, reason: 'too large' };
   return { ok: true, bytes };
 }
 
