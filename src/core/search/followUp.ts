@@ -5,7 +5,7 @@ import { QUESTION_FILLERS } from '../text/stopWords.js';
 import type { Answer, AnswerContext, ArticleRef, Audience, ConversationTurn, Citation } from '../types.js';
 import { answerQuestion, declined, mayRead, refOf, type AnswerSettings } from './answer.js';
 import { findPeriods, wantedKeys, type Period } from './periods.js';
-import type { Passage, Snapshot } from './snapshot.js';
+import { articleById, type Passage, type Snapshot } from './snapshot.js';
 
 /**
  * Follow-up questions. A question that points back ("who conducted it?", "and in 2017?", "what
@@ -83,7 +83,8 @@ export function answerInConversation(
 
   // A period named now replaces the earlier one; everything else of the earlier subject carries over.
   const ownPeriods = findPeriods(question);
-  const visibleArticle = previous.articleId !== undefined && visibleArticleIds(snapshot, audience).has(previous.articleId) ? previous.articleId : undefined;
+  const previousArticle = previous.articleId === undefined ? undefined : articleById(snapshot, previous.articleId);
+  const visibleArticle = previousArticle !== undefined && mayRead(audience, previousArticle) ? previousArticle.id : undefined;
   const carried = {
     words: previous.subject,
     question: previous.question,
@@ -126,7 +127,7 @@ function readingText(marker: string, carried: readonly string[]): string {
 
 /** "Tell me more": the paragraph after the one quoted last, in the same article, quoted whole and cited. */
 function more(snapshot: Snapshot, question: string, audience: Audience, previous: ConversationTurn | undefined): Omit<Answer, 'tookMs'> {
-  const article = previous?.articleId === undefined ? undefined : snapshot.articles.find((a) => a.id === previous.articleId);
+  const article = previous?.articleId === undefined ? undefined : articleById(snapshot, previous.articleId);
   if (previous === undefined || article === undefined || !mayRead(audience, article)) {
     return { ...declined(snapshot, question, audience, { reason: 'nothing-more', unmatchedTerms: [], nearest: [] }), turn: { question, subject: [] } };
   }
@@ -181,18 +182,4 @@ function passagesOf(snapshot: Snapshot, articleId: string): readonly Passage[] {
     passagesByArticle.set(snapshot, byArticle);
   }
   return byArticle.get(articleId) ?? [];
-}
-
-const visibleIds = new WeakMap<Snapshot, Record<Audience, Set<string>>>();
-
-function visibleArticleIds(snapshot: Snapshot, audience: Audience): Set<string> {
-  let ids = visibleIds.get(snapshot);
-  if (ids === undefined) {
-    ids = {
-      internal: new Set(snapshot.articles.map((a) => a.id)),
-      public: new Set(snapshot.articles.filter((a) => mayRead('public', a)).map((a) => a.id)),
-    };
-    visibleIds.set(snapshot, ids);
-  }
-  return ids[audience];
 }

@@ -1,6 +1,6 @@
 import type { Article, Audience } from '../types.js';
 import type { QueryUnit } from './query.js';
-import type { Snapshot } from './snapshot.js';
+import { articleById, type Snapshot } from './snapshot.js';
 
 /**
  * What a decline offers to help the asker rephrase: the few words of the question that matter
@@ -82,12 +82,18 @@ export function suggestQuestions(
     cache = new Map();
     checked.set(snapshot, cache);
   }
-  const byId = new Map(snapshot.articles.map((article) => [article.id, article]));
-  const order = [...new Set([...nearestIds, ...snapshot.articlesByDate.map((article) => article.id)])];
   const suggestions: string[] = [];
+  const seen = new Set<string>();
   let tried = 0;
-  for (const id of order) {
-    const article = byId.get(id);
+  // The nearest articles first, then the newest: walked lazily, as two or three are enough.
+  const order = function* (): Generator<string> {
+    yield* nearestIds;
+    for (const article of snapshot.articlesByDate) yield article.id;
+  };
+  for (const id of order()) {
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const article = articleById(snapshot, id);
     if (article === undefined || !mayRead(article)) continue;
     if (suggestions.length === MAX_SUGGESTIONS || tried === ARTICLES_TRIED) break;
     tried += 1;

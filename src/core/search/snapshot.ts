@@ -177,3 +177,15 @@ function articlePeriods(article: Article): ArticlePeriods {
   const mentioned = new Set(findPeriods(article.body).flatMap(periodKeys));
   return { dated: new Set([String(year), monthKey(year, month)]), mentioned };
 }
+
+const articlesById = new WeakMap<Snapshot, ReadonlyMap<string, Article>>();
+
+/** An article of a snapshot by its id; the map is made once per snapshot, on first use. */
+export function articleById(snapshot: Snapshot, id: string): Article | undefined {
+  let byId = articlesById.get(snapshot);
+  if (byId === undefined) {
+    byId = new Map(snapshot.articles.map((article) => [article.id, article]));
+    articlesById.set(snapshot, byId);
+  }
+  return byId.get(id);
+}
