@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ChatImports, type ApplyResult, type PreviewResult } from './chatImport.js';
 import type { Logger } from 'pino';
-import type { Answer, AnswerEngine, Audience, EngineStats, ReloadOptions, ReloadReport } from './core/index.js';
-import { readQuestionLog, type QuestionLog } from './insight/questionLog.js';
+import type { Answer, AnswerEngine, Audience, EngineStats, ReloadOptions } from './core/index.js';
 import { summarize, type InsightReport } from './insight/stats.js';
 import { ConversationMemory, type ConversationRef } from './conversations.js';
-import type { RateLimiter } from './rateLimit.js';
+import type { KnowledgeSync, QuestionRecords, RateLimits, SharedReloadReport } from './store/types.js';
 
 /** Who asks, and where: what the log and the rate limit need to know. */
 export interface AskRequest {
@@ -29,7 +28,8 @@ export interface AskRequest {
 }
 
 export type AskOutcome =
-  | { readonly kind: 'answer'; readonly questionId: string; readonly answer: Answer }
+  /** `knowledgeVersion`: the shared knowledge version that answered (0 without a shared database). */
+  | { readonly kind: 'answer'; readonly questionId: string; readonly answer: Answer; readonly knowledgeVersion: number }
   | { readonly kind: 'rate-limited'; readonly questionId: string; readonly retryAfterSeconds: number; readonly message: string }
   | { readonly kind: 'closing'; readonly questionId: string; readonly message: string }
   /** Too many questions are being handled already: answering this one too would only make everyone wait. */
@@ -40,9 +40,12 @@ export const BUSY_MESSAGE = "I'm busy answering other questions; please ask agai
 export interface AssistantOptions {
   readonly engine: AnswerEngine;
   readonly logger: Logger;
-  /** Where questions and votes are recorded; none when undefined. */
-  readonly log?: QuestionLog;
-  readonly limiter?: RateLimiter;
+  /** Where questions and votes are recorded (the JSONL log, or the shared database); none when undefined. */
+  readonly log?: QuestionRecords;
+  /** The per-user limit: in this process, or shared by the replicas. */
+  readonly limiter?: RateLimits;
+  /** With replicas: spreads reloads to all of them, and names the knowledge version answers come from. */
+  readonly sync?: KnowledgeSync;
   /**
    * Most events handled at once (answers being computed and posted, votes, commands); past it a
    * question gets the busy reply at once. Unlimited when undefined or 0.
@@ -61,8 +64,9 @@ export interface AssistantOptions {
 export class Assistant {
   readonly #engine: AnswerEngine;
   readonly #logger: Logger;
-  readonly #log: QuestionLog | undefined;
-  readonly #limiter: RateLimiter | undefined;
+  readonly #log: QuestionRecords | undefined;
+  readonly #limiter: RateLimits | undefined;
+  readonly #sync: KnowledgeSync | undefined;
   readonly #maxInFlight: number;
   readonly #conversations: ConversationMemory;
   readonly #imports: ChatImports;
@@ -78,9 +82,10 @@ export class Assistant {
     this.#logger = options.logger.child({ module: 'assistant' });
     this.#log = options.log;
     this.#limiter = options.limiter;
+    this.#sync = options.sync;
     this.#maxInFlight = options.maxInFlight && options.maxInFlight > 0 ? options.maxInFlight : Infinity;
     this.#conversations = options.conversations ?? new ConversationMemory();
-    this.#imports = new ChatImports(() => this.#engine.stats().knowledgeDir, () => this.#engine.reload());
+    this.#imports = new ChatImports(() => this.#engine.stats().knowledgeDir, () => this.reload({}, 'chat import'));
     // Whatever fails here fails again, and is logged, when the first entry is written.
     this.#log?.prepare().catch((error: unknown) => this.#logger.warn({ err: error }, 'question log could not be opened yet'));
   }
@@ -127,7 +132,12 @@ export class Assistant {
     return this.#inFlight.size;
   }
 
-  ask(request: AskRequest): AskOutcome {
+  /** The shared knowledge version this replica answers from (0 without a shared database). */
+  get knowledgeVersion(): number {
+    return this.#sync?.knowledgeVersion() ?? 0;
+  }
+
+  async ask(request: AskRequest): Promise<AskOutcome> {
     const questionId = randomUUID().slice(0, 8);
     if (this.#closing) {
       return { kind: 'closing', questionId, message: 'I am restarting for maintenance; please ask again in a minute.' };
@@ -141,7 +151,7 @@ export class Assistant {
       this.#logger.info({ turnedAway: this.#turnedAway }, 'answering again after replying busy');
       this.#turnedAway = 0;
     }
-    const waitMs = this.#limiter?.take(`${request.platform}:${request.userId}`) ?? 0;
+    const waitMs = (await this.#limiter?.take(`${request.platform}:${request.userId}`)) ?? 0;
     if (waitMs > 0) {
       const retryAfterSeconds = Math.ceil(waitMs / 1000);
       this.#logger.info({ questionId, platform: request.platform, retryAfterSeconds }, 'question rate-limited');
@@ -158,8 +168,9 @@ export class Assistant {
     if (answer.turn) {
       for (const ref of [conversation, request.alsoIn]) if (ref) this.#conversations.add(request.platform, request.audience, ref, answer.turn);
     }
-    this.#record(questionId, request, answer);
-    return { kind: 'answer', questionId, answer };
+    const knowledgeVersion = this.knowledgeVersion;
+    this.#record(questionId, request, answer, knowledgeVersion);
+    return { kind: 'answer', questionId, answer, knowledgeVersion };
   }
 
   /** Records whether an answer helped. */
@@ -183,8 +194,14 @@ export class Assistant {
     });
   }
 
-  reload(options?: ReloadOptions): Promise<ReloadReport> {
-    return this.#engine.reload(options);
+  /**
+   * Reloads the knowledge here; with replicas, an applied reload is then broadcast and the report
+   * says which replicas loaded it. `requestedBy` names who asked, for the record.
+   */
+  async reload(options?: ReloadOptions, requestedBy = 'unknown'): Promise<SharedReloadReport> {
+    const report = await this.#engine.reload(options);
+    if (!this.#sync || !report.applied || report.dryRun) return report;
+    return { ...report, replicas: await this.#sync.broadcast(report, requestedBy) };
   }
 
   stats(): EngineStats {
@@ -194,7 +211,7 @@ export class Assistant {
   /** Questions, answers, topics and declines from the question log. */
   async insight(since?: Date): Promise<InsightReport> {
     await this.flush();
-    const entries = this.#log ? await readQuestionLog(this.#log.options.dir, this.#log.options.keepFiles) : [];
+    const entries = this.#log ? await this.#log.read(since) : [];
     return summarize(entries, since);
   }
 
@@ -231,9 +248,17 @@ export class Assistant {
     return this.#inFlight.size;
   }
 
-  #record(questionId: string, request: AskRequest, answer: Answer): void {
+  #record(questionId: string, request: AskRequest, answer: Answer, knowledgeVersion: number): void {
     this.#logger.info(
-      { questionId, platform: request.platform, channelKind: request.channelKind, answered: answer.answered, reason: answer.decline?.reason, tookMs: answer.tookMs },
+      {
+        questionId,
+        platform: request.platform,
+        channelKind: request.channelKind,
+        answered: answer.answered,
+        reason: answer.decline?.reason,
+        tookMs: answer.tookMs,
+        ...(this.#sync ? { knowledgeVersion } : {}),
+      },
       'question answered',
     );
     const log = this.#log;
@@ -257,6 +282,7 @@ export class Assistant {
           ...(answer.decline ? { reason: answer.decline.reason } : {}),
           ...(top ? { topArticle: { id: top.id, title: top.title } } : {}),
           latencyMs: answer.tookMs,
+          ...(this.#sync ? { knowledgeVersion } : {}),
         })
           .catch((error: unknown) => this.#logger.error({ err: error, questionId }, 'question log write failed'));
       })

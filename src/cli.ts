@@ -255,8 +255,8 @@ async function ask(args: readonly string[], io: CliIo): Promise<number> {
   const { engine, logger } = await setUp(values.knowledge, io);
   // Through the assistant for its one log line per question; no rate limit or question log here.
   const assistant = new Assistant({ engine, logger });
-  const answer = (text: string, conversation?: string): Answer => {
-    const outcome = assistant.ask({
+  const answer = async (text: string, conversation?: string): Promise<Answer> => {
+    const outcome = await assistant.ask({
       platform: 'cli',
       userId: 'cli',
       channelKind: 'cli',
@@ -271,7 +271,7 @@ async function ask(args: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(values.json ? `${JSON.stringify(toJson(reply))}\n` : `${renderAnswer(reply, { color: false })}\n`);
   };
   if (!fromStdin) {
-    print(answer(question));
+    print(await answer(question));
     return 0;
   }
   const hint = stdinHint(Boolean((io.stdin as NodeJS.ReadStream).isTTY));
@@ -281,7 +281,7 @@ async function ask(args: readonly string[], io: CliIo): Promise<number> {
   for await (const line of lines) {
     if (line.trim() === '') continue;
     const request = batchLine(line);
-    print(answer(request.q, request.conversation));
+    print(await answer(request.q, request.conversation));
   }
   return 0;
 }

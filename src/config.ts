@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { defaultKnowledgeDir, projectRoot } from './paths.js';
@@ -33,6 +34,14 @@ export interface Config {
   readonly healthHost: string;
   /** How long shutdown waits for questions in flight. */
   readonly shutdownTimeoutMs: number;
+  /** PostgreSQL shared by the replicas (postgres://…); undefined: one process, state in memory and DATA_DIR. */
+  readonly databaseUrl: string | undefined;
+  /** Connections each replica's pool keeps at most. */
+  readonly databasePoolSize: number;
+  /** This replica's name among the replicas (reload reports, logs); default host name and process id. */
+  readonly replicaName: string;
+  /** How long a reload waits for the other replicas to load the new knowledge. */
+  readonly reloadWaitMs: number;
 }
 
 export class ConfigError extends Error {
@@ -82,7 +91,33 @@ const envSchema = z.object({
   HEALTH_PORT: wholeNumber('HEALTH_PORT', 0, 65_535).optional(),
   HEALTH_HOST: z.string().optional(),
   SHUTDOWN_TIMEOUT_MS: wholeNumber('SHUTDOWN_TIMEOUT_MS', 0, 600_000).optional(),
+  DATABASE_URL: z.string().trim().superRefine((text, ctx) => {
+    const problem = databaseUrlProblem(text);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }).optional(),
+  DATABASE_POOL_SIZE: wholeNumber('DATABASE_POOL_SIZE', 1, 100).optional(),
+  REPLICA_NAME: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._-]{1,48}$/, { error: 'REPLICA_NAME must be 1 to 48 letters, digits, dots, dashes or underscores' })
+    .optional(),
+  RELOAD_WAIT_MS: wholeNumber('RELOAD_WAIT_MS', 100, 600_000).optional(),
 });
+
+/** What is wrong with a DATABASE_URL, without repeating it (it may hold a password). */
+function databaseUrlProblem(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'DATABASE_URL must be a URL like postgres://user:password@host:5432/database';
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    return `DATABASE_URL must start with postgres:// or postgresql://, got "${url.protocol}//…"`;
+  }
+  if (url.hostname === '' && !url.searchParams.has('host')) return 'DATABASE_URL must name a host, like postgres://user:password@host:5432/database';
+  return undefined;
+}
 
 /**
  * Reads the configuration from an environment (normally `process.env` after dotenv has read
@@ -109,5 +144,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     healthPort: values.HEALTH_PORT ?? 8080,
     healthHost: values.HEALTH_HOST ?? '0.0.0.0',
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    databaseUrl: values.DATABASE_URL,
+    databasePoolSize: values.DATABASE_POOL_SIZE ?? 5,
+    replicaName: values.REPLICA_NAME ?? `${hostname().slice(0, 32)}-${process.pid}`,
+    reloadWaitMs: values.RELOAD_WAIT_MS ?? 15_000,
   });
 }

@@ -2,7 +2,7 @@ import { runTerminalChat } from '../adapters/terminal/chat.js';
 import { ConnectError, StoppedError, type ChatAdapter } from './adapter.js';
 import { Assistant } from './assistant.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createEngine } from './core/index.js';
+import { createEngine, type KnowledgeEngine } from './core/index.js';
 import { startHealthServer, type HealthServer } from './health.js';
 import { QuestionLog } from './insight/questionLog.js';
 import { createLogger, type Logger } from './logger.js';
@@ -37,23 +37,31 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<nu
     return 0;
   }
 
+  // With DATABASE_URL the replicas share their state in PostgreSQL; without it, all stays in this process.
+  const store = config.databaseUrl === undefined ? undefined : await openStore(config, config.databaseUrl, engine, logger);
   const assistant = new Assistant({
     engine,
     logger,
     ...(config.questionLog
-      ? { log: new QuestionLog({ dir: config.dataDir, keepText: config.questionLogText, maxBytes: config.questionLogMaxBytes, keepFiles: 5, logger: logger.child({ module: 'question-log' }) }) }
+      ? {
+          log:
+            store?.log ??
+            new QuestionLog({ dir: config.dataDir, keepText: config.questionLogText, maxBytes: config.questionLogMaxBytes, keepFiles: 5, logger: logger.child({ module: 'question-log' }) }),
+        }
       : {}),
-    limiter: new RateLimiter(config.rateLimitPerMinute),
+    limiter: store?.limits ?? new RateLimiter(config.rateLimitPerMinute),
+    ...(store ? { sync: store.knowledge } : {}),
     maxInFlight: config.maxInFlight,
   });
+  const shared = store ? { claims: store.claims } : {};
   const adapters: ChatAdapter[] = [];
   if (slack) {
     const { createSlackAdapter } = await import('../adapters/slack/index.js');
-    adapters.push(createSlackAdapter({ assistant, config: slack, logger }));
+    adapters.push(createSlackAdapter({ assistant, config: slack, logger, ...shared }));
   }
   if (discord) {
     const { createDiscordAdapter } = await import('../adapters/discord/index.js');
-    adapters.push(createDiscordAdapter({ assistant, config: discord, logger }));
+    adapters.push(createDiscordAdapter({ assistant, config: discord, logger, ...shared, ...(store ? { lease: store.lease('discord-gateway') } : {}) }));
   }
 
   // From here a signal means a clean shutdown, also while adapters are still connecting.
@@ -68,10 +76,16 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<nu
     {
       live: () => ({ ok: engine.stats().articles > 0, detail: knowledgeDetail(engine.stats()) }),
       ready: () => ({
-        // Ready once every configured adapter has authenticated: one still connecting or failed is not.
-        ok: adapters.every((a) => a.status() === 'ready') && !assistant.closing && engine.stats().articles > 0,
+        // Ready once every configured adapter has authenticated (or stands by for another replica's
+        // Discord gateway), and the shared database, when there is one, answers.
+        ok:
+          adapters.every((a) => a.status() === 'ready' || a.status().startsWith('standby')) &&
+          (store?.status().ok ?? true) &&
+          !assistant.closing &&
+          engine.stats().articles > 0,
         detail: {
           ...knowledgeDetail(engine.stats()),
+          ...(store ? { database: store.status().detail, replica: store.replica, knowledgeVersion: assistant.knowledgeVersion } : {}),
           adapters: Object.fromEntries(adapters.map((a) => [a.name, a.status()])),
           shuttingDown: assistant.closing,
           inFlight: assistant.inFlight,
@@ -85,10 +99,10 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<nu
 
   const watcher = config.knowledgeWatch
     ? watchFolder(config.knowledgeDir, () =>
-        engine.reload().then(
+        assistant.reload({}, 'KNOWLEDGE_WATCH').then(
           (report): ChangeOutcome => {
             const { applied, added, changed, removed, errors, stillBeingWritten = [] } = report;
-            logger.info({ applied, added, changed, removed, errors, stillBeingWritten }, 'knowledge changed on disk: reloaded');
+            logger.info({ applied, added, changed, removed, errors, stillBeingWritten, replicas: report.replicas }, 'knowledge changed on disk: reloaded');
             // A file still being written was skipped: try again once the folder is quiet.
             return stillBeingWritten.length > 0 ? 'retry' : 'done';
           },
@@ -105,6 +119,7 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<nu
     // Every adapter failed for good: nothing is left to serve.
     watcher?.close();
     await assistant.close(0);
+    await store?.close();
     await health.close();
     return outcome.exitCode;
   }
@@ -122,6 +137,7 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<nu
   if (unfinished > 0) logger.warn({ unfinished }, 'questions still running at the shutdown deadline');
   watcher?.close();
   await Promise.race([Promise.allSettled(adapters.map((adapter) => adapter.stop())), delay(deadline - Date.now())]);
+  await Promise.race([store?.close(), delay(deadline - Date.now())]);
   await health.close();
   logger.info('stopped');
   return 0;
@@ -160,6 +176,24 @@ function runAdapters(adapters: readonly ChatAdapter[], logger: Logger): Promise<
     logger.info({ adapters: adapters.filter((_, i) => results[i]).map((a) => a.name) }, 'apo-bot running');
     return new Promise<number>(() => {});
   });
+}
+
+/** The shared state in PostgreSQL, connecting in the background (it retries, and /readyz says why while it can't). */
+async function openStore(config: Config, url: string, engine: KnowledgeEngine, logger: Logger) {
+  const { PostgresStore } = await import('./store/postgres/store.js');
+  const store = new PostgresStore({
+    url,
+    poolSize: config.databasePoolSize,
+    replica: config.replicaName,
+    logger,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    keepText: config.questionLogText,
+    reloadWaitMs: config.reloadWaitMs,
+    reloadLocal: () => engine.reload(),
+    counts: () => engine.stats(),
+  });
+  await store.start();
+  return store;
 }
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());

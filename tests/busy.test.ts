@@ -100,15 +100,15 @@ describe('Assistant', () => {
     const assistant = new Assistant({ engine: await createEngine({ knowledgeDir: SHIPPED_KNOWLEDGE }), logger, maxInFlight: 1, limiter: new RateLimiter(2) });
     const ask = () => assistant.ask({ platform: 'slack', userId: 'U1', channelKind: 'channel', question: 'kpc director name', audience: 'internal' });
     let finish: () => void = () => {};
-    expect(ask().kind).toBe('answer');
+    expect((await ask()).kind).toBe('answer');
     void assistant.track(new Promise<void>((resolve) => (finish = resolve)));
-    expect(ask()).toMatchObject({ kind: 'busy', message: expect.stringContaining('ask again in a few seconds') });
+    expect(await ask()).toMatchObject({ kind: 'busy', message: expect.stringContaining('ask again in a few seconds') });
     finish();
     await assistant.flush();
     await new Promise((resolve) => setImmediate(resolve));
     // The busy reply did not use up the second question of the minute.
-    expect(ask().kind).toBe('answer');
-    expect(ask().kind).toBe('rate-limited');
+    expect((await ask()).kind).toBe('answer');
+    expect((await ask()).kind).toBe('rate-limited');
     await assistant.close(1_000);
   });
 });

@@ -29,7 +29,7 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 describe('the question log', () => {
   it('records each question with a hashed user, the answer, the top article and the latency', async () => {
     const assistant = new Assistant({ engine, logger, log: log() });
-    const outcome = ask(assistant, 'kpc director name', 'U0SECRETID');
+    const outcome = await ask(assistant, 'kpc director name', 'U0SECRETID');
     await assistant.flush();
     const [entry] = (await readQuestionLog(dir)) as QuestionEntry[];
     expect(entry).toMatchObject({
@@ -71,7 +71,7 @@ describe('the question log', () => {
 
   it('leaves question texts out when the privacy switch is on', async () => {
     const assistant = new Assistant({ engine, logger, log: log({ keepText: false }) });
-    ask(assistant, 'Tell me a joke');
+    await ask(assistant, 'Tell me a joke');
     await assistant.flush();
     const text = await readFile(path.join(dir, 'questions.jsonl'), 'utf8');
     expect(text).not.toContain('joke');
@@ -81,7 +81,7 @@ describe('the question log', () => {
 
   it('rotates by size and reads the rotated files too, oldest first', async () => {
     const assistant = new Assistant({ engine, logger, log: log({ maxBytes: 600 }) });
-    for (let i = 0; i < 8; i++) ask(assistant, `kpc director name ${i}`);
+    for (let i = 0; i < 8; i++) await ask(assistant, `kpc director name ${i}`);
     await assistant.flush();
     const files = (await readdir(dir)).filter((f) => f.startsWith('questions'));
     expect(files.length).toBeGreaterThan(1);
@@ -94,7 +94,7 @@ describe('the question log', () => {
 
   it('skips a line torn by a crash mid-write and keeps everything before it', async () => {
     const assistant = new Assistant({ engine, logger, log: log() });
-    ask(assistant, 'kpc director name');
+    await ask(assistant, 'kpc director name');
     await assistant.flush();
     await appendFile(path.join(dir, 'questions.jsonl'), '{"type":"question","at":"2026-');
     expect(await readQuestionLog(dir)).toHaveLength(1);
@@ -122,11 +122,11 @@ describe('the question log', () => {
 describe('summarize', () => {
   it('counts questions and votes, ranks articles, and groups declined questions by their words', async () => {
     const assistant = new Assistant({ engine, logger, log: log() });
-    const answered = ask(assistant, 'kpc director name');
-    ask(assistant, 'Who conducted the 2018 study mission?');
-    ask(assistant, 'How much does APO membership cost?');
-    ask(assistant, 'how much does the APO membership cost', 'U2');
-    ask(assistant, 'Tell me a joke');
+    const answered = await ask(assistant, 'kpc director name');
+    await ask(assistant, 'Who conducted the 2018 study mission?');
+    await ask(assistant, 'How much does APO membership cost?');
+    await ask(assistant, 'how much does the APO membership cost', 'U2');
+    await ask(assistant, 'Tell me a joke');
     await assistant.vote({ platform: 'slack', userId: 'U1', questionId: answered.questionId, helpful: true });
     await assistant.vote({ platform: 'slack', userId: 'U2', questionId: answered.questionId, helpful: false });
     await assistant.flush();
@@ -146,10 +146,10 @@ describe('summarize', () => {
 
   it('lists declined questions voted "this should have been answered", apart from the votes on answers', async () => {
     const assistant = new Assistant({ engine, logger, log: log() });
-    const answered = ask(assistant, 'kpc director name');
-    const cost = ask(assistant, 'How much does APO membership cost?');
-    const costAgain = ask(assistant, 'how much does the APO membership cost', 'U2');
-    const joke = ask(assistant, 'Tell me a joke');
+    const answered = await ask(assistant, 'kpc director name');
+    const cost = await ask(assistant, 'How much does APO membership cost?');
+    const costAgain = await ask(assistant, 'how much does the APO membership cost', 'U2');
+    const joke = await ask(assistant, 'Tell me a joke');
     await assistant.vote({ platform: 'slack', userId: 'U1', questionId: answered.questionId, helpful: true });
     await assistant.vote({ platform: 'slack', userId: 'U1', questionId: cost.questionId, helpful: false });
     await assistant.vote({ platform: 'slack', userId: 'U1', questionId: cost.questionId, helpful: false });
@@ -190,17 +190,17 @@ describe('summarize', () => {
 });
 
 describe('Assistant', () => {
-  it('limits each user to the configured questions a minute, with a friendly message', () => {
+  it('limits each user to the configured questions a minute, with a friendly message', async () => {
     let now = 0;
     const assistant = new Assistant({ engine, logger, limiter: new RateLimiter(2, 60_000, () => now) });
-    expect(ask(assistant, 'kpc director name').kind).toBe('answer');
-    expect(ask(assistant, 'kpc director name').kind).toBe('answer');
-    const third = ask(assistant, 'kpc director name');
+    expect((await ask(assistant, 'kpc director name')).kind).toBe('answer');
+    expect((await ask(assistant, 'kpc director name')).kind).toBe('answer');
+    const third = await ask(assistant, 'kpc director name');
     expect(third).toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 60 });
     expect(third.kind === 'rate-limited' && third.message).toBe("You're asking faster than I can keep up with. Please wait 60 seconds and ask again.");
-    expect(ask(assistant, 'kpc director name', 'someone else').kind).toBe('answer');
+    expect((await ask(assistant, 'kpc director name', 'someone else')).kind).toBe('answer');
     now = 60_001;
-    expect(ask(assistant, 'kpc director name').kind).toBe('answer');
+    expect((await ask(assistant, 'kpc director name')).kind).toBe('answer');
   });
 
   it('on close, refuses new questions and waits for those in flight, up to the deadline', async () => {
@@ -208,7 +208,7 @@ describe('Assistant', () => {
     let finish: () => void = () => {};
     void assistant.track(new Promise<void>((resolve) => (finish = resolve)));
     const closing = assistant.close(5_000);
-    expect(ask(assistant, 'kpc director name')).toMatchObject({ kind: 'closing', message: expect.stringContaining('restarting') });
+    expect(await ask(assistant, 'kpc director name')).toMatchObject({ kind: 'closing', message: expect.stringContaining('restarting') });
     finish();
     expect(await closing).toBe(0);
 

@@ -3,6 +3,7 @@ import { Client, Events, GatewayIntentBits, Partials, type ClientOptions } from 
 import type { Logger } from 'pino';
 import { connectWithRetry, type ChatAdapter } from '../../src/adapter.js';
 import type { Assistant } from '../../src/assistant.js';
+import { MemoryEventClaims, type EventClaims, type Lease } from '../../src/store/types.js';
 import type { DiscordConfig } from './config.js';
 import { classifyDiscordError } from './connection.js';
 import { AnswerThreads } from './conversations.js';
@@ -29,6 +30,13 @@ export function createDiscordAdapter(deps: {
   config: DiscordConfig;
   logger: Logger;
   clientOptions?: Partial<ClientOptions>;
+  /** Shared by the replicas: which of them handles a message or an interaction. Default: this process's memory. */
+  claims?: EventClaims;
+  /**
+   * With replicas: only the holder of this lease connects to the gateway (two connections with one
+   * token would both answer every mention). The others wait in standby and take over when it dies.
+   */
+  lease?: Lease;
 }): DiscordAdapter {
   const { assistant, config } = deps;
   const logger = deps.logger.child({ module: 'discord' });
@@ -40,7 +48,7 @@ export function createDiscordAdapter(deps: {
     ...deps.clientOptions,
     rest: { ...(config.apiUrl === undefined ? {} : { api: config.apiUrl }), ...deps.clientOptions?.rest },
   });
-  const handlerDeps = { assistant, config, logger, threads: new AnswerThreads() };
+  const handlerDeps = { assistant, config, logger, threads: new AnswerThreads(), claims: deps.claims ?? new MemoryEventClaims() };
   registerInteractions(client, handlerDeps);
   client.once(Events.ClientReady, (ready) => {
     registerMessages(ready, handlerDeps);
@@ -52,38 +60,76 @@ export function createDiscordAdapter(deps: {
 
   let status = 'connecting';
   const stopping = new AbortController();
+  const lease = deps.lease;
+
+  /** Registers the commands and logs in, trying again while Discord can't be reached. */
+  const connect = async (): Promise<void> => {
+    await connectWithRetry({
+      adapter: 'discord',
+      logger,
+      signal: stopping.signal,
+      onWaiting: (reason) => (status = `connecting: ${reason}`),
+      classify: (error) => classifyDiscordError(error, config),
+      attempt: async (signal) => {
+        client.rest.setToken(config.token);
+        const registration = await registerCommands(config, client.rest);
+        logger.info(registration, 'discord commands registered');
+        // Stop listening for READY when this try fails, or listeners pile up over the retries.
+        const tryOver = new AbortController();
+        const onStop = (): void => tryOver.abort();
+        signal.addEventListener('abort', onStop, { once: true });
+        try {
+          const ready = once(client, Events.ClientReady, { signal: tryOver.signal });
+          ready.catch(() => {});
+          await client.login(config.token);
+          await ready;
+        } finally {
+          tryOver.abort();
+          signal.removeEventListener('abort', onStop);
+        }
+      },
+    });
+    status = 'ready';
+  };
+
+  /**
+   * With a lease: holds the gateway while it holds the lease, and waits in standby otherwise.
+   * Losing the lease (its database connection broke) disconnects at once, since another replica
+   * may take it over; then this one waits for the lease again.
+   */
+  const serveWithLease = async (held: Lease): Promise<void> => {
+    for (;;) {
+      status = 'standby: another replica holds the Discord gateway';
+      await held.acquire(stopping.signal);
+      logger.info('holding the Discord gateway lease: connecting');
+      await connect();
+      await Promise.race([held.lost(), new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }))]);
+      if (stopping.signal.aborted) return;
+      logger.warn('lost the Discord gateway lease: disconnecting, another replica may take over');
+      await client.destroy();
+    }
+  };
+
   return {
     name: 'discord',
     client,
     status: () => status,
     async start() {
       try {
-        await connectWithRetry({
-          adapter: 'discord',
-          logger,
-          signal: stopping.signal,
-          onWaiting: (reason) => (status = `connecting: ${reason}`),
-          classify: (error) => classifyDiscordError(error, config),
-          attempt: async (signal) => {
-            client.rest.setToken(config.token);
-            const registration = await registerCommands(config, client.rest);
-            logger.info(registration, 'discord commands registered');
-            // Stop listening for READY when this try fails, or listeners pile up over the retries.
-            const tryOver = new AbortController();
-            const onStop = (): void => tryOver.abort();
-            signal.addEventListener('abort', onStop, { once: true });
-            try {
-              const ready = once(client, Events.ClientReady, { signal: tryOver.signal });
-              ready.catch(() => {});
-              await client.login(config.token);
-              await ready;
-            } finally {
-              tryOver.abort();
-              signal.removeEventListener('abort', onStop);
-            }
-          },
+        if (!lease) {
+          await connect();
+          return;
+        }
+        // Standby is serving too: the adapter starts, and takes the gateway over when it can.
+        const serving = serveWithLease(lease);
+        serving.catch(async (error: unknown) => {
+          if (stopping.signal.aborted) return;
+          status = `failed: ${(error as Error).message}`;
+          logger.error({ err: error }, 'the Discord gateway could not be served: letting another replica take it');
+          await lease.release();
+          await client.destroy();
         });
-        status = 'ready';
+        await Promise.race([serving, waitFor(() => status === 'ready' || status.startsWith('standby'), stopping.signal)]);
       } catch (error) {
         status = stopping.signal.aborted ? 'stopped' : `failed: ${(error as Error).message}`;
         // It will not connect: let go of the client's sockets and timers.
@@ -94,8 +140,21 @@ export function createDiscordAdapter(deps: {
     async stop() {
       stopping.abort();
       await client.destroy();
+      await lease?.release();
       status = 'stopped';
       logger.info('discord adapter stopped');
     },
   };
+}
+
+/** Resolves once `done()` holds (checked every 50 ms), or when the signal aborts. */
+function waitFor(done: () => boolean, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (done() || signal.aborted) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 50);
+  });
 }

@@ -9,6 +9,8 @@ import {
 import { renderInsight, type InsightReport } from '../../src/insight/stats.js';
 import { contextAroundQuote, listsNearest, takesDeclineVotes } from '../../src/answerView.js';
 import { declineHeadline, formatProblem, markSnippet, type Answer, type ArticleRef, type ReloadReport } from '../../src/core/index.js';
+import { describeReplicas } from '../../src/store/replicaText.js';
+import type { SharedReloadReport } from '../../src/store/types.js';
 import { trimText } from '../../src/replyText.js';
 import type { ImportPreview } from '../../src/chatImport.js';
 
@@ -201,7 +203,7 @@ export function renderDiscordHelp(): APIEmbed {
 }
 
 /** A reload report: counts before and after, what changed, errors with their files, time taken. */
-export function renderDiscordReloadReport(report: ReloadReport): APIEmbed {
+export function renderDiscordReloadReport(report: SharedReloadReport): APIEmbed {
   const list = (ids: readonly string[]): string => (ids.length === 0 ? 'none' : ids.map((id) => `\`${id}\``).join(', '));
   const counts = `Articles: ${report.before.articles} → ${report.after.articles} · Passages: ${report.before.passages} → ${report.after.passages}`;
   const problems = [
@@ -219,7 +221,7 @@ export function renderDiscordReloadReport(report: ReloadReport): APIEmbed {
   return fitEmbed({
     title: report.applied ? 'Knowledge reloaded' : cleanDryRun ? 'Dry run' : report.dryRun ? 'Dry run: a reload would be refused' : 'Reload refused',
     color: report.applied ? COLOR_ANSWER : COLOR_ERROR,
-    description: trimText([description, ...problems].join('\n'), EMBED_LIMITS.description),
+    description: trimText([description, ...(report.replicas ? [plain(describeReplicas(report.replicas))] : []), ...problems].join('\n'), EMBED_LIMITS.description),
   });
 }
 

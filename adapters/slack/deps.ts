@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Assistant } from '../../src/assistant.js';
+import type { EventClaims } from '../../src/store/types.js';
 import type { SlackConfig } from './config.js';
 
 /** What every listener is handed: the assistant, the settings, a logger, and the de-duplicator. */
@@ -7,26 +8,13 @@ export interface SlackDeps {
   readonly assistant: Assistant;
   readonly config: SlackConfig;
   readonly logger: Logger;
-  readonly seen: RecentKeys;
+  /**
+   * Which messages are answered here: each message key (channel and timestamp) once, however
+   * often it arrives. Slack redelivers an event it thinks was not acknowledged (X-Slack-Retry-Num),
+   * perhaps to another replica, and a DM that mentions the bot can arrive as two kinds of event.
+   */
+  readonly claims: EventClaims;
 }
 
-/**
- * Remembers the last few thousand message keys (channel and timestamp), so a message is answered
- * once however often it arrives: Slack redelivers an event it thinks was not acknowledged
- * (X-Slack-Retry-Num), and a DM that mentions the bot can arrive as two kinds of event.
- */
-export class RecentKeys {
-  readonly #keys = new Set<string>();
-  constructor(readonly capacity = 5000) {}
-
-  /** True the first time a key is seen; false for a repeat. */
-  firstTime(key: string): boolean {
-    if (this.#keys.has(key)) return false;
-    this.#keys.add(key);
-    if (this.#keys.size > this.capacity) {
-      const oldest = this.#keys.values().next().value;
-      if (oldest !== undefined) this.#keys.delete(oldest);
-    }
-    return true;
-  }
-}
+/** The claim key of a Slack message, the same whichever kind of event brought it. */
+export const messageKey = (channel: string, ts: string): string => `slack:message:${channel}:${ts}`;

@@ -4,10 +4,10 @@ import { App, webApi, type AppOptions } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { connectWithRetry, type ChatAdapter } from '../../src/adapter.js';
 import type { Assistant } from '../../src/assistant.js';
+import { MemoryEventClaims, type EventClaims } from '../../src/store/types.js';
 import { boltLoggerFrom } from './boltLogger.js';
 import type { SlackConfig } from './config.js';
 import { classifySlackError } from './connection.js';
-import { RecentKeys } from './deps.js';
 import { registerListeners } from './listeners/index.js';
 import { SlackHttpReceiver } from './receiver.js';
 import type { SlackRequestLimits } from './requestChecks.js';
@@ -31,8 +31,14 @@ export function createSlackAdapter(deps: {
   logger: Logger;
   /** HTTP mode's limits on request bodies; the defaults suit Slack. */
   limits?: Partial<SlackRequestLimits>;
+  /**
+   * Which replica handles a request or a message: shared by the replicas (the database), or this
+   * process's memory (the default, one process).
+   */
+  claims?: EventClaims;
 }): SlackAdapter {
   const { assistant, config } = deps;
+  const claims = deps.claims ?? new MemoryEventClaims();
   const logger = deps.logger.child({ module: 'slack' });
   const clientOptions = config.apiUrl === undefined ? {} : { slackApiUrl: config.apiUrl };
   // Deferred: Bolt would otherwise call auth.test from its constructor, with nobody to catch a
@@ -49,6 +55,8 @@ export function createSlackAdapter(deps: {
             signingSecret: config.signingSecret ?? '',
             logger,
             ...(deps.limits ? { limits: deps.limits } : {}),
+            // Only with replicas: a request sent to two of them runs once (one process needs no more than its replay check).
+            ...(deps.claims ? { claims: deps.claims } : {}),
             healthz: (_request, response) => {
               const stats = assistant.stats();
               const ready = stats.articles > 0;
@@ -58,7 +66,7 @@ export function createSlackAdapter(deps: {
           }),
         };
   const app = new App(options);
-  registerListeners(app, { assistant, config, logger, seen: new RecentKeys() });
+  registerListeners(app, { assistant, config, logger, claims });
   app.error(async (error) => {
     logger.error({ err: error }, 'slack app error');
   });

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { ListenOptions } from 'node:net';
 import { HTTPModuleFunctions, HTTPResponseAck, verifySlackRequest, type App, type Receiver } from '@slack/bolt';
 import type { Logger } from 'pino';
+import type { EventClaims } from '../../src/store/types.js';
 import { boltLoggerFrom } from './boltLogger.js';
 import {
   checkHeaders,
@@ -20,6 +21,11 @@ export interface SlackReceiverOptions {
   /** Answers `GET /healthz`. */
   readonly healthz: (request: IncomingMessage, response: ServerResponse) => void;
   readonly limits?: Partial<SlackRequestLimits>;
+  /**
+   * Shared by the replicas: the same signed request delivered to several of them (a load balancer
+   * retrying, a client sending twice) is acted on by one only.
+   */
+  readonly claims?: EventClaims;
   /** Where Slack posts events, commands and interactions. Default '/slack/events', as Bolt's. */
   readonly path?: string;
 }
@@ -138,7 +144,14 @@ export class SlackHttpReceiver implements Receiver {
     if (parsed.kind === 'rejected') return this.#reject(request, response, parsed.rejection);
     if (parsed.kind === 'ssl-check') return void response.writeHead(200).end();
     if (parsed.kind === 'url-verification') return HTTPModuleFunctions.buildUrlVerificationResponse(response, { challenge: parsed.challenge });
-    await this.#dispatch(request, response, parsed.body);
+    const claims = this.#options.claims;
+    if (!claims) return this.#dispatch(request, response, parsed.body);
+    const body = parsed.body;
+    const ran = await claims.once(`slack:request:${headers.signature}`, () => this.#dispatch(request, response, body));
+    if (!ran) {
+      this.#logger.info({ path, retryNum: request.headers['x-slack-retry-num'] }, 'slack request handled by another replica: ignored');
+      if (!response.headersSent) response.writeHead(200).end();
+    }
   }
 
   /** Bolt's part, as its HTTPReceiver does it: the event with an ack that writes the HTTP response. */

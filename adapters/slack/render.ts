@@ -1,6 +1,8 @@
 import type { types } from '@slack/bolt';
 import { contextAroundQuote, listsNearest, takesDeclineVotes } from '../../src/answerView.js';
 import { declineHeadline, formatProblem, markSnippet, type Answer, type ArticleRef, type ReloadReport } from '../../src/core/index.js';
+import { describeReplicas } from '../../src/store/replicaText.js';
+import type { SharedReloadReport } from '../../src/store/types.js';
 import type { ImportPreview } from '../../src/chatImport.js';
 import { renderInsight, type InsightReport } from '../../src/insight/stats.js';
 import { trimText } from '../../src/replyText.js';
@@ -188,7 +190,7 @@ export function renderSlackHelp(): SlackMessage {
  * Long error lists are split over sections and trimmed to Slack's block limit, never dropped
  * silently: the last block says how many were left out.
  */
-export function renderSlackReloadReport(report: ReloadReport): SlackMessage {
+export function renderSlackReloadReport(report: SharedReloadReport): SlackMessage {
   const list = (ids: readonly string[]): string => (ids.length === 0 ? 'none' : ids.map((id) => `\`${escapeMrkdwn(id)}\``).join(', '));
   const counts = `Articles: ${report.before.articles} → ${report.after.articles} · Passages: ${report.before.passages} → ${report.after.passages}`;
   const changes = `Added: ${list(report.added)} · Changed: ${list(report.changed)} · Removed: ${list(report.removed)}`;
@@ -202,7 +204,8 @@ export function renderSlackReloadReport(report: ReloadReport): SlackMessage {
     ...report.errors.map((problem) => `• ${escapeMrkdwn(formatProblem(problem))}`),
     ...report.warnings.map((problem) => `• (warning) ${escapeMrkdwn(formatProblem(problem))}`),
   ];
-  const blocks = [section(headline), ...packLines(lines, MAX_BLOCKS - 1)];
+  const replicas = report.replicas ? [context(escapeMrkdwn(describeReplicas(report.replicas)))] : [];
+  const blocks = [section(headline), ...replicas, ...packLines(lines, MAX_BLOCKS - 1 - replicas.length)];
   const text = report.applied
     ? `Knowledge reloaded: ${report.after.articles} articles, ${report.after.passages} passages`
     : report.dryRun

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import type { QuestionRecords } from '../store/types.js';
 
 /** One question as the log keeps it. The user is a salted hash: the log never holds user ids. */
 export interface QuestionEntry {
@@ -18,6 +19,8 @@ export interface QuestionEntry {
   readonly reason?: string;
   readonly topArticle?: { readonly id: string; readonly title: string };
   readonly latencyMs: number;
+  /** With replicas: the shared knowledge version that answered. */
+  readonly knowledgeVersion?: number;
 }
 
 /** Whether an answer helped, as the asker said with a button. */
@@ -69,7 +72,7 @@ const MIN_SALT_LENGTH = 32;
  * entries of the last moment.
  * A line torn by a crash is ended before anything else is appended, and reading skips it.
  */
-export class QuestionLog {
+export class QuestionLog implements QuestionRecords {
   #salt: string | undefined;
   #opening: Promise<FileHandle> | undefined;
   #preparing: Promise<void> | undefined;
@@ -112,6 +115,12 @@ export class QuestionLog {
       // Gather what arrives in the same turn of the event loop into one write.
       this.#timer ??= setTimeout(() => this.#startWriting(), 0);
     });
+  }
+
+  /** Every entry of this log and its rotated files, oldest first. */
+  async read(): Promise<LogEntry[]> {
+    await this.flush();
+    return readQuestionLog(this.options.dir, this.options.keepFiles);
   }
 
   /** Resolves when every entry appended so far is written. */

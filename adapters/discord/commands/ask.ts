@@ -13,7 +13,7 @@ export const ask = {
     .setDescription('Ask about APO programmes for SMEs')
     .addStringOption((option) => option.setName('question').setDescription('Your question').setRequired(true)),
   async execute(interaction, { assistant, threads }) {
-    const outcome = assistant.ask({
+    const outcome = await assistant.ask({
       platform: 'discord',
       userId: interaction.user.id,
       channelKind: interaction.inGuild() ? 'command' : 'dm-command',

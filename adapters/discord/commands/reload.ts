@@ -16,8 +16,8 @@ export const reload = {
     if (!(await allowAdmin(interaction, deps, 'reload'))) return;
     // Reading the folder can take longer than Discord's three seconds: acknowledge first.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const report = await deps.assistant.reload({ dryRun: interaction.options.getBoolean('dry_run') ?? false });
-    deps.logger.info({ userId: interaction.user.id, applied: report.applied, dryRun: report.dryRun, errors: report.errors.length }, 'discord reload');
+    const report = await deps.assistant.reload({ dryRun: interaction.options.getBoolean('dry_run') ?? false }, `discord ${interaction.user.id}`);
+    deps.logger.info({ userId: interaction.user.id, applied: report.applied, dryRun: report.dryRun, errors: report.errors.length, replicas: report.replicas }, 'discord reload');
     await interaction.editReply({ embeds: [renderDiscordReloadReport(report)], allowedMentions: NO_MENTIONS });
   },
 } satisfies Command;

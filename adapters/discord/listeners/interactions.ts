@@ -12,8 +12,10 @@ import { IMPORT_ID, NO_MENTIONS, renderDiscordNotice, renderDiscordReloadReport,
  */
 export function registerInteractions(client: Client, deps: DiscordDeps): void {
   client.on(Events.InteractionCreate, (interaction) => {
-    void deps.assistant.track(
-      interaction.isButton() ? (IMPORT_ID.test(interaction.customId) ? importButton(interaction, deps) : vote(interaction, deps)) : handle(interaction, deps),
+    void deps.claims.once(`discord:interaction:${interaction.id}`, () =>
+      deps.assistant.track(
+        interaction.isButton() ? (IMPORT_ID.test(interaction.customId) ? importButton(interaction, deps) : vote(interaction, deps)) : handle(interaction, deps),
+      ),
     );
   });
 }

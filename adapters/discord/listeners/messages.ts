@@ -16,7 +16,7 @@ import { NO_MENTIONS, questionFromMessage, renderDiscordAnswer, replyComponents 
  */
 export function registerMessages(client: Client<true>, deps: DiscordDeps): void {
   client.on(Events.MessageCreate, (message) => {
-    void deps.assistant.track(handle(client, message, deps));
+    void deps.claims.once(`discord:message:${message.id}`, () => deps.assistant.track(handle(client, message, deps)));
   });
 }
 
@@ -33,7 +33,7 @@ async function handle(client: Client<true>, message: Message, deps: DiscordDeps)
   const { conversation, alsoIn, chain } = conversationFor({ id: message.id, channelId: message.channelId, inDm, repliesTo }, deps.threads);
   const logger = deps.logger.child({ channelKind: inDm ? 'dm' : 'guild', via: 'message' });
   try {
-    const outcome = deps.assistant.ask({
+    const outcome = await deps.assistant.ask({
       platform: 'discord',
       userId: message.author.id,
       channelKind: inDm ? 'dm' : conversation.id === message.id ? 'channel' : 'thread',

@@ -37,7 +37,7 @@ async function answer(question: IncomingQuestion, say: SayFn, deps: SlackDeps): 
   const thread = question.threadTs === undefined ? {} : { thread_ts: question.threadTs };
   let questionId = 'unknown';
   try {
-    const outcome = deps.assistant.ask({
+    const outcome = await deps.assistant.ask({
       platform: 'slack',
       userId: question.user ?? 'unknown',
       channelKind: question.channelKind,
@@ -47,7 +47,12 @@ async function answer(question: IncomingQuestion, say: SayFn, deps: SlackDeps): 
     });
     questionId = outcome.questionId;
     const reply = outcome.kind === 'answer' ? renderSlackAnswer(outcome.answer, outcome.questionId) : renderSlackNotice(outcome.message);
-    await say({ ...reply, ...thread, unfurl_links: false, unfurl_media: false });
+    // Which knowledge answered, in the message's JSON (Slack message metadata), for operators and tests.
+    const metadata =
+      outcome.kind === 'answer'
+        ? { metadata: { event_type: 'apo_answer', event_payload: { question_id: outcome.questionId, knowledge_version: outcome.knowledgeVersion, snapshot_version: outcome.answer.snapshotVersion } } }
+        : {};
+    await say({ ...reply, ...thread, ...metadata, unfurl_links: false, unfurl_media: false });
   } catch (error) {
     deps.logger.error({ err: error, questionId, channelKind: question.channelKind }, 'slack question failed');
     try {

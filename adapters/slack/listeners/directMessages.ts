@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { SlackDeps } from '../deps.js';
+import { messageKey, type SlackDeps } from '../deps.js';
 import { questionFromMessage } from '../render.js';
 import { answerMessage, slackConversation } from './answerMessage.js';
 
@@ -13,21 +13,20 @@ export function registerDirectMessages(app: App, deps: SlackDeps): void {
     // Only plain new messages from people in a DM: not edits, deletions, joins, or bots.
     if (message.channel_type !== 'im' || message.subtype !== undefined) return;
     if (message.bot_id || message.user === context.botUserId) return;
-    if (!deps.seen.firstTime(`${message.channel}:${message.ts}`)) {
-      deps.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'repeated slack delivery ignored');
-      return;
-    }
-    await answerMessage(
-      {
-        text: questionFromMessage(message.text ?? '', context.botUserId),
-        user: message.user,
-        channel: message.channel,
-        channelKind: 'im',
-        threadTs: message.thread_ts,
-        conversation: slackConversation(message.channel, message.thread_ts),
-      },
-      say,
-      deps,
+    const answered = await deps.claims.once(messageKey(message.channel, message.ts), () =>
+      answerMessage(
+        {
+          text: questionFromMessage(message.text ?? '', context.botUserId),
+          user: message.user,
+          channel: message.channel,
+          channelKind: 'im',
+          threadTs: message.thread_ts,
+          conversation: slackConversation(message.channel, message.thread_ts),
+        },
+        say,
+        deps,
+      ),
     );
+    if (!answered) deps.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'repeated slack delivery ignored');
   });
 }

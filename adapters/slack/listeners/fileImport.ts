@@ -1,6 +1,6 @@
 import type { App, BlockButtonAction, RespondFn, SayFn } from '@slack/bolt';
 import { MAX_IMPORT_BYTES, readCapped, refuseAttachment } from '../../../src/chatImport.js';
-import type { SlackDeps } from '../deps.js';
+import { messageKey, type SlackDeps } from '../deps.js';
 import { escapeMrkdwn, IMPORT_ACTIONS, renderSlackImportPreview, renderSlackNotice, renderSlackReloadReport } from '../render.js';
 
 export const IMPORT_ACTION = /^apo_import_(add|cancel)$/;
@@ -31,12 +31,10 @@ export function registerFileImport(app: App, deps: SlackDeps): void {
   app.message(async ({ message, context, say }) => {
     if (message.subtype !== 'file_share' || message.channel_type !== 'im') return;
     if (message.user === context.botUserId) return;
-    if (!deps.seen.firstTime(`${message.channel}:${message.ts}`)) {
-      deps.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'repeated slack delivery ignored');
-      return;
-    }
     const files = (message.files ?? []) as readonly SharedFile[];
-    await deps.assistant.track(importFile(message.user, files, say, deps));
+    const user = message.user;
+    const handled = await deps.claims.once(messageKey(message.channel, message.ts), () => deps.assistant.track(importFile(user, files, say, deps)));
+    if (!handled) deps.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'repeated slack delivery ignored');
   });
 
   app.action<BlockButtonAction>(IMPORT_ACTION, async ({ action, body, ack, respond }) => {

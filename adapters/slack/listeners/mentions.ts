@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { SlackDeps } from '../deps.js';
+import { messageKey, type SlackDeps } from '../deps.js';
 import { questionFromMessage } from '../render.js';
 import { answerMessage, slackConversation } from './answerMessage.js';
 
@@ -14,22 +14,21 @@ export function registerMentions(app: App, deps: SlackDeps): void {
       deps.logger.debug({ channel: event.channel }, 'mention in a channel outside SLACK_CHANNELS ignored');
       return;
     }
-    if (!deps.seen.firstTime(`${event.channel}:${event.ts}`)) {
-      deps.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'repeated slack delivery ignored');
-      return;
-    }
     const threadTs = event.thread_ts ?? event.ts;
-    await answerMessage(
-      {
-        text: questionFromMessage(event.text, context.botUserId),
-        user: event.user,
-        channel: event.channel,
-        channelKind: 'channel',
-        threadTs,
-        conversation: slackConversation(event.channel, threadTs),
-      },
-      say,
-      deps,
+    const answered = await deps.claims.once(messageKey(event.channel, event.ts), () =>
+      answerMessage(
+        {
+          text: questionFromMessage(event.text, context.botUserId),
+          user: event.user,
+          channel: event.channel,
+          channelKind: 'channel',
+          threadTs,
+          conversation: slackConversation(event.channel, threadTs),
+        },
+        say,
+        deps,
+      ),
     );
+    if (!answered) deps.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'repeated slack delivery ignored');
   });
 }

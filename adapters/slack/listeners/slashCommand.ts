@@ -23,7 +23,7 @@ export function registerSlashCommand(app: App, deps: SlackDeps): void {
     await ack();
     const work =
       word === 'reload' && rest.length <= 1
-        ? admin(command.user_id, 'reload', respond, deps, () => reload(rest[0], respond, deps))
+        ? admin(command.user_id, 'reload', respond, deps, () => reload(rest[0], command.user_id, respond, deps))
         : word === 'stats' && rest.length <= 1
           ? admin(command.user_id, 'stats', respond, deps, () => stats(rest[0], respond, deps))
           : word === 'import' && rest.length === 0
@@ -42,14 +42,14 @@ async function admin(userId: string, what: string, respond: RespondFn, deps: Sla
   });
 }
 
-async function reload(option: string | undefined, respond: RespondFn, deps: SlackDeps): Promise<void> {
+async function reload(option: string | undefined, userId: string, respond: RespondFn, deps: SlackDeps): Promise<void> {
   if (option !== undefined && option !== 'dry-run') {
     await respond({ response_type: 'ephemeral', text: 'Use `/apo reload`, or `/apo reload dry-run` to see what would change.' });
     return;
   }
   try {
-    const report = await deps.assistant.reload({ dryRun: option === 'dry-run' });
-    deps.logger.info({ applied: report.applied, dryRun: report.dryRun, errors: report.errors.length }, 'slack reload');
+    const report = await deps.assistant.reload({ dryRun: option === 'dry-run' }, `slack ${userId}`);
+    deps.logger.info({ applied: report.applied, dryRun: report.dryRun, errors: report.errors.length, replicas: report.replicas }, 'slack reload');
     await respond({ response_type: 'ephemeral', ...renderSlackReloadReport(report) });
   } catch (error) {
     deps.logger.error({ err: error }, 'slack reload failed');
@@ -72,7 +72,7 @@ async function stats(period: string | undefined, respond: RespondFn, deps: Slack
 async function answer(question: string, userId: string, respond: RespondFn, deps: SlackDeps): Promise<void> {
   let questionId = 'unknown';
   try {
-    const outcome = deps.assistant.ask({ platform: 'slack', userId, channelKind: 'command', question, audience: 'internal' });
+    const outcome = await deps.assistant.ask({ platform: 'slack', userId, channelKind: 'command', question, audience: 'internal' });
     questionId = outcome.questionId;
     if (outcome.kind !== 'answer') {
       await respond({ response_type: 'ephemeral', ...renderSlackNotice(outcome.message) });

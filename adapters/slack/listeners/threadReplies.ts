@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { SlackDeps } from '../deps.js';
+import { messageKey, type SlackDeps } from '../deps.js';
 import { questionFromMessage } from '../render.js';
 import { answerMessage, slackConversation } from './answerMessage.js';
 
@@ -20,22 +20,21 @@ export function registerThreadReplies(app: App, deps: SlackDeps): void {
     if (deps.config.channels && !deps.config.channels.has(message.channel)) return;
     const conversation = slackConversation(message.channel, message.thread_ts);
     if (!deps.assistant.inConversation('slack', 'internal', conversation)) return;
-    if (!deps.seen.firstTime(`${message.channel}:${message.ts}`)) {
-      deps.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'repeated slack delivery ignored');
-      return;
-    }
-    await answerMessage(
-      {
-        text: questionFromMessage(text, context.botUserId),
-        user: message.user,
-        channel: message.channel,
-        channelKind: 'thread',
-        threadTs: message.thread_ts,
-        conversation,
-      },
-      say,
-      deps,
+    const answered = await deps.claims.once(messageKey(message.channel, message.ts), () =>
+      answerMessage(
+        {
+          text: questionFromMessage(text, context.botUserId),
+          user: message.user,
+          channel: message.channel,
+          channelKind: 'thread',
+          threadTs: message.thread_ts,
+          conversation,
+        },
+        say,
+        deps,
+      ),
     );
+    if (!answered) deps.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'repeated slack delivery ignored');
   });
 }
 

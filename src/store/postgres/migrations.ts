@@ -1,0 +1,92 @@
+import type pg from 'pg';
+
+/**
+ * The schema, as numbered steps applied in order, each once. A step is never edited after it
+ * shipped: a change is a new step. Every table is prefixed `apo_`, so the bot can share a database.
+ */
+export const MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly sql: string }[] = [
+  {
+    version: 1,
+    name: 'shared state for replicas',
+    sql: `
+      CREATE TABLE apo_event_claims (
+        key text PRIMARY KEY,
+        replica text NOT NULL,
+        claimed_at timestamptz NOT NULL DEFAULT now(),
+        done boolean NOT NULL DEFAULT false
+      );
+      CREATE INDEX apo_event_claims_claimed_at ON apo_event_claims (claimed_at);
+
+      CREATE TABLE apo_rate_limits (
+        key text PRIMARY KEY,
+        hits timestamptz[] NOT NULL
+      );
+
+      CREATE TABLE apo_question_log (
+        id bigserial PRIMARY KEY,
+        entry_key text NOT NULL UNIQUE,
+        at timestamptz NOT NULL,
+        type text NOT NULL,
+        entry jsonb NOT NULL
+      );
+      CREATE INDEX apo_question_log_at ON apo_question_log (at);
+
+      CREATE TABLE apo_settings (
+        name text PRIMARY KEY,
+        value text NOT NULL
+      );
+
+      CREATE TABLE apo_knowledge_versions (
+        id bigserial PRIMARY KEY,
+        requested_at timestamptz NOT NULL DEFAULT now(),
+        requested_by text NOT NULL,
+        origin text NOT NULL
+      );
+
+      CREATE TABLE apo_replicas (
+        id text PRIMARY KEY,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        last_seen timestamptz NOT NULL DEFAULT now(),
+        knowledge_version bigint NOT NULL DEFAULT 0,
+        reload_ok boolean NOT NULL DEFAULT true,
+        reload_error text,
+        articles integer NOT NULL DEFAULT 0,
+        passages integer NOT NULL DEFAULT 0
+      );
+    `,
+  },
+];
+
+/** Any number: the key of the advisory lock that lets one replica migrate at a time. */
+const MIGRATION_LOCK = 4_471_113;
+
+/**
+ * Brings the schema up to date. Safe when several replicas start at once: each runs in one
+ * transaction under an advisory lock, so the others wait and then find nothing left to do.
+ * Returns the versions applied now.
+ */
+export async function migrate(pool: pg.Pool): Promise<number[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(`CREATE TABLE IF NOT EXISTS apo_schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM apo_schema_migrations');
+    const done = new Set(rows.map((row) => row.version));
+    const applied: number[] = [];
+    for (const step of MIGRATIONS) {
+      if (done.has(step.version)) continue;
+      await client.query(step.sql);
+      await client.query('INSERT INTO apo_schema_migrations (version, name) VALUES ($1, $2)', [step.version, step.name]);
+      applied.push(step.version);
+    }
+    await client.query('COMMIT');
+    return applied;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
