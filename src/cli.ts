@@ -41,6 +41,9 @@ Usage:
   apo-bot stats [--since 7d] [--data DIR]
                                         questions asked, share answered, top topics, and the
                                         questions the bot declined, from the question log
+                                        (the shared database's with DATABASE_URL)
+  apo-bot reload                        with DATABASE_URL: every running replica reloads the
+                                        knowledge folder; prints which replicas did
   apo-bot discord:register              register the Discord slash commands (DISCORD_GUILD_ID: in
                                         that guild at once; otherwise globally) and print the invite link
   apo-bot help [COMMAND]                this text, or one command's details (also COMMAND --help)
@@ -109,9 +112,19 @@ hit rates; exits 1 when a question fails.
   --file F           the question file (default: tests/fixtures/apo-dev.jsonl)
 ${KNOWLEDGE_HELP}
 ${AUDIENCE_HELP}`,
+  reload: `Usage: apo-bot reload
+
+With DATABASE_URL (replicas sharing a PostgreSQL database): checks the knowledge folder here, then
+asks every running replica to load the knowledge again, waits until each has (RELOAD_WAIT_MS,
+default 15 s) and prints the new knowledge version and which replicas loaded it; exits 1 when the
+folder has errors or a replica did not load it. Without DATABASE_URL there is nothing to reach:
+use /reload in the chat, or KNOWLEDGE_WATCH.
+
+${KNOWLEDGE_HELP}`,
   stats: `Usage: apo-bot stats [--since 7d] [--data DIR]
 
-From the question log that the Slack and Discord adapters write (DATA_DIR/questions.jsonl):
+With DATABASE_URL, from the question log every replica writes in the shared database.
+Otherwise from the question log that the Slack and Discord adapters write (DATA_DIR/questions.jsonl):
 questions asked, the share answered, the articles most asked about, the declined questions and
 the votes. The terminal chat and "ask" log nothing.
 
@@ -158,6 +171,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await importPages(rest, io);
       case 'eval':
         return await runEval(rest, io);
+      case 'reload':
+        return await reloadAll(rest, io);
       case 'stats':
         return await printStats(rest, io);
       case 'discord:register':
@@ -479,6 +494,13 @@ async function printStats(args: readonly string[], io: CliIo): Promise<number> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  if (config.databaseUrl !== undefined && values.data === undefined) {
+    const { readSharedQuestionLog } = await import('./store/postgres/commands.js');
+    const entries = await databaseCommand(() => readSharedQuestionLog(config.databaseUrl as string), io);
+    if (entries === undefined) return 1;
+    io.stdout.write(`Question log: the shared database (${entries.length} entries)\n\n${renderInsight(summarize(entries, since))}\n`);
+    return 0;
+  }
   const dir = values.data ? path.resolve(values.data) : config.dataDir;
   const file = path.join(dir, QUESTION_LOG_FILE);
   const entries = await readQuestionLog(dir);
@@ -490,6 +512,38 @@ async function printStats(args: readonly string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+
+/** Runs a database command; a database error is one line on standard error and `undefined`. */
+async function databaseCommand<T>(run: () => Promise<T>, io: CliIo): Promise<T | undefined> {
+  const { DatabaseCommandError } = await import('./store/postgres/commands.js');
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof DatabaseCommandError)) throw error;
+    io.stderr.write(`apo-bot: ${error.message}\n`);
+    return undefined;
+  }
+}
+
+async function reloadAll(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args: [...args], options: { ...KNOWLEDGE_OPTION } });
+  const config = loadConfig();
+  if (config.databaseUrl === undefined) {
+    throw new UsageError('reload reaches running replicas through their database: set DATABASE_URL (one process reloads with /reload in the chat, or KNOWLEDGE_WATCH)');
+  }
+  const dir = values.knowledge ? path.resolve(values.knowledge) : config.knowledgeDir;
+  const knowledge = await loadKnowledge(dir);
+  if (knowledge.errors.length > 0) {
+    io.stderr.write(`${knowledge.errors.map((problem) => `error: ${formatProblem(problem)}`).join('\n')}\n${dir}: ${knowledge.errors.length} error(s): not reloaded\n`);
+    return 1;
+  }
+  const { reloadReplicas } = await import('./store/postgres/commands.js');
+  const { describeReplicas } = await import('./store/replicaText.js');
+  const report = await databaseCommand(() => reloadReplicas(config.databaseUrl as string, { requestedBy: 'apo-bot reload', waitMs: config.reloadWaitMs }), io);
+  if (report === undefined) return 1;
+  io.stdout.write(`${describeReplicas(report)}\n`);
+  return report.replicas.every((r) => r.applied) ? 0 : 1;
+}
 
 /** Why `stats` found no questions, and what to do: an empty report alone reads as "nobody asked". */
 function emptyLogExplanation(file: string, exists: boolean, logging: boolean): string {
