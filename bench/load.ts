@@ -16,6 +16,9 @@
  *   npm run build && npm run bench:load [-- --events 2000 --concurrency 50 --warm-up 200 --reload-every 1000
  *     --max-in-flight 64 --log-level info --unique-questions 200000 --engine-questions 5000]
  *   (--events 0 runs only the heap part, --unique-questions 0 only the load part)
+ *
+ * With --replicas N --database: N bot processes on one PostgreSQL instead (see replicaLoad.ts):
+ *   npm run build && npm run bench:load -- --replicas 3 --database [--events 1500 --concurrency 30]
  */
 import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
@@ -54,6 +57,8 @@ const { values } = parseArgs({
     'unique-questions': { type: 'string', default: '200000' },
     'engine-questions': { type: 'string', default: '5000' },
     'log-level': { type: 'string', default: 'info' },
+    replicas: { type: 'string' },
+    database: { type: 'boolean', default: false },
   },
 });
 const total = Number(values.events);
@@ -354,5 +359,11 @@ async function heapTest(): Promise<void> {
   if (!met) process.exitCode = 1;
 }
 
-if (total > 0) await loadTest();
-if (uniqueQuestions > 0) await heapTest();
+if (values.replicas !== undefined || values.database) {
+  if (!values.database) throw new Error('--replicas runs the replicas on a shared database: add --database');
+  const { replicaLoadTest } = await import('./replicaLoad.js');
+  await replicaLoadTest({ replicas: Number(values.replicas ?? 1), events: values.events === '2000' ? 1500 : total, concurrency: values.concurrency === '50' ? 30 : concurrency });
+} else {
+  if (total > 0) await loadTest();
+  if (uniqueQuestions > 0) await heapTest();
+}
