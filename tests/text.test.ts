@@ -26,6 +26,15 @@ describe('splitSentences', () => {
     ]);
   });
 
+  it('does not split after initials with dots between ("J.S. Bach", "L.A. Reid") or after "Op."', () => {
+    expect(sentencesOf('He admired J.S. Bach and Mozart. The signing to L.A. Reid came later. His Op. 3 was printed in 1830. It sold well.')).toEqual([
+      'He admired J.S. Bach and Mozart.',
+      'The signing to L.A. Reid came later.',
+      'His Op. 3 was printed in 1830.',
+      'It sold well.',
+    ]);
+  });
+
   it('does not split after titles and company abbreviations like "Prof." and "Pte. Ltd."', () => {
     expect(
       sentencesOf('It was led by Prof. Hank Huang and Dr. Kim of Kerydh Pte. Ltd., Singapore. The next day was free.'),

@@ -9,7 +9,7 @@ export interface Sentence {
 const NEVER_FINAL = new Set(
   (
     'mr mrs ms dr prof st mt gen col lt sgt capt gov sen rep hon rev fr sr jr pte no nos vol vols ' +
-    'fig figs p pp para art sec ch vs cf approx ca dept univ assoc bros e.g i.e ' +
+    'fig figs p pp para art sec ch vs cf approx ca dept univ assoc bros e.g i.e op ' +
     'jan feb mar apr jun jul aug sep sept oct nov dec'
   ).split(' '),
 );
@@ -54,8 +54,9 @@ function endsSentence(before: string, punctuation: string, next: string): boolea
   const word = WORD_BEFORE.exec(before)?.[1] ?? '';
   const lower = word.toLowerCase().replace(/\.$/, '');
   if (NEVER_FINAL.has(lower)) return false;
-  // A single capital letter is an initial: "D. CAMP", "J. Smith".
-  if (/^\p{Lu}$/u.test(word)) return false;
+  // A single capital letter is an initial: "D. CAMP", "J. Smith"; so are several with dots
+  // between: "J.S. Bach", "L.A. Reid".
+  if (/^(?:\p{Lu}\.)*\p{Lu}$/u.test(word)) return false;
   if (MAYBE_FINAL.has(lower)) return /\p{Lu}/u.test(next);
   return true;
 }
