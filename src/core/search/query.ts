@@ -1,3 +1,4 @@
+import { acronymKey } from '../knowledge/acronyms.js';
 import { findConcepts } from '../knowledge/glossary.js';
 import { tokenize, type Token } from '../text/analyze.js';
 import { AMOUNT_WORDS, QUESTION_FILLERS } from '../text/stopWords.js';
@@ -126,9 +127,24 @@ export function analyzeQuestion(snapshot: Snapshot, question: string, carried?: 
   }
 
   const seen = new Set<string>();
+  // An acronym no article uses as a word, but one defines ("NYC"), stands for its words.
+  const expanded = new Map<number, readonly string[]>();
+  tokens.forEach((token, i) => {
+    const words = snapshot.documentFrequency.has(token.term) ? undefined : snapshot.acronyms.get(acronymKey(token.lower));
+    if (words !== undefined && isContent(token) && !covered.has(i)) expanded.set(i, words);
+  });
   tokens.forEach((token, i) => {
     if (covered.has(i) || !isContent(token) || inPeriod(token) || seen.has(token.term)) return;
     seen.add(token.term);
+    const expansion = expanded.get(i);
+    if (expansion !== undefined) {
+      for (const term of expansion) {
+        if (seen.has(term)) continue;
+        seen.add(term);
+        units.push({ kind: 'term', term, words: [token.surface], isName: false, known: true, focus: isFocus(tokens, i), weight: idf(term) });
+      }
+      return;
+    }
     const known = snapshot.documentFrequency.has(token.term);
     // A word no article uses may be the heart of the question ("membership") or just its phrasing
     // ("held"): it weighs less than the rarest word the articles do use, but still a lot.
@@ -138,7 +154,8 @@ export function analyzeQuestion(snapshot: Snapshot, question: string, carried?: 
 
   if (carried) addCarriedUnits(snapshot, carried.words, units, seen);
 
-  const searchTerms = [...new Set([...tokens.filter(isContent).map((t) => t.term), ...units.flatMap(carriedTerms)])];
+  const ownTerms = tokens.flatMap((token, i) => (isContent(token) ? (expanded.get(i) ?? [token.term]) : []));
+  const searchTerms = [...new Set([...ownTerms, ...units.flatMap(carriedTerms)])];
   return {
     units,
     searchTerms,

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import MiniSearch from 'minisearch';
 import type { LoadedKnowledge } from '../knowledge/loadKnowledge.js';
+import { learnAcronyms } from '../knowledge/acronyms.js';
 import { findConcepts, type Glossary } from '../knowledge/glossary.js';
 import { tokenize } from '../text/analyze.js';
 import { isFragment, splitParagraphs } from '../text/passages.js';
@@ -40,6 +41,8 @@ export interface Snapshot {
   readonly passages: readonly Passage[];
   readonly index: MiniSearch<IndexedPassage>;
   readonly glossary: Glossary;
+  /** Acronyms the articles define, and titles' initials: "nyc" to new, york, city (see `acronyms.ts`). */
+  readonly acronyms: ReadonlyMap<string, readonly string[]>;
   /** In how many passages each index term and glossary concept occurs. */
   readonly documentFrequency: ReadonlyMap<string, number>;
   readonly periods: ReadonlyMap<string, ArticlePeriods>;
@@ -161,6 +164,7 @@ function* snapshotSteps(knowledge: LoadedKnowledge, meta: { version: number; kno
     passages: Object.freeze(passages),
     index,
     glossary: knowledge.glossary,
+    acronyms: learnAcronyms(knowledge.articles),
     documentFrequency,
     periods,
     coveredPeriods,

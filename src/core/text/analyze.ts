@@ -1,4 +1,5 @@
 import { stemmer } from 'stemmer';
+import { irregularBase } from './lemmas.js';
 import { americanSpelling } from './spelling.js';
 import { STOP_WORDS } from './stopWords.js';
 
@@ -77,10 +78,10 @@ function ownCopy(text: string): string {
 /** `lowerWord`, remembered: the same words come back in every passage and question. */
 const lowerCache = new WordCache(lowerWord);
 
-/** American spelling, then the Porter stem, remembered. */
-const termCache = new WordCache((lower) => (HAS_LETTER.test(lower) ? stemmer(americanSpelling(lower)) : lower));
+/** The base word of an irregular form, American spelling, then the Porter stem, remembered. */
+const termCache = new WordCache((lower) => (HAS_LETTER.test(lower) ? stemmer(americanSpelling(irregularBase(lower))) : lower));
 
-/** The index term for a lowercased word: American spelling, then the Porter stem. */
+/** The index term for a lowercased word: an irregular form's base word ("met": "meet"), American spelling, then the Porter stem. */
 export function termOf(lower: string): string {
   return termCache.get(lower);
 }

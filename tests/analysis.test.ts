@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, type KnowledgeEngine } from '../src/core/index.js';
+import { acronymKey, findAcronyms, learnAcronyms, titleInitials } from '../src/core/knowledge/acronyms.js';
+import { tokenize } from '../src/core/text/analyze.js';
+import { irregularBase } from '../src/core/text/lemmas.js';
+import type { Article } from '../src/core/types.js';
+import { article, makeKnowledgeDir } from './helpers/knowledgeDir.js';
+
+const termsOf = (text: string): string[] => tokenize(text).filter((t) => !t.stop).map((t) => t.term);
+
+describe('irregular forms (lemmas)', () => {
+  it('maps irregular verb and noun forms to their base word', () => {
+    expect(irregularBase('met')).toBe('meet');
+    expect(irregularBase('began')).toBe('begin');
+    expect(irregularBase('wrote')).toBe('write');
+    expect(irregularBase('children')).toBe('child');
+  });
+
+  it('leaves forms that are words of their own, and regular forms, to the stemmer', () => {
+    // "left" is a side, "found" is to found a company, "saw" is a tool.
+    for (const word of ['left', 'found', 'saw', 'meeting', 'nocturnes']) expect(irregularBase(word)).toBe(word);
+  });
+
+  it('gives an irregular form the index term of its base word', () => {
+    expect(termsOf('Chopin met Field')).toEqual(termsOf('Chopin meet Field'));
+    expect(termsOf('the children')).toEqual(termsOf('the child'));
+  });
+});
+
+describe('acronyms learned from the knowledge', () => {
+  it('finds an acronym with the words before it that spell it', () => {
+    expect(findAcronyms('The Korea Productivity Center (KPC) hosted the Office of Manned Space Flight (OMSF) team.')).toEqual([
+      { acronym: 'KPC', expansion: 'Korea Productivity Center' },
+      { acronym: 'OMSF', expansion: 'Office of Manned Space Flight' },
+    ]);
+    expect(findAcronyms('Support for small and medium enterprises (SMEs) grew.')).toEqual([{ acronym: 'SMEs', expansion: 'small and medium enterprises' }]);
+  });
+
+  it('ignores brackets whose words do not spell the acronym', () => {
+    expect(findAcronyms('The mission went to Seoul (ROK) and Tokyo (JP).')).toEqual([]);
+    expect(findAcronyms('A note (A) on nothing.')).toEqual([]);
+  });
+
+  it("takes a title's initials only from three to five capitalised words", () => {
+    expect(titleInitials('New York City')).toBe('NYC');
+    expect(titleInitials('Victoria and Albert Museum')).toBe('VAM');
+    expect(titleInitials('Frédéric Chopin')).toBeUndefined();
+    expect(titleInitials('APO drives SMEs to adopt Fourth Industrial Revolution')).toBeUndefined();
+  });
+
+  it('maps each acronym, singular and lowercase, to the index terms of its words', () => {
+    const articles = [
+      { title: 'New York City', body: 'The city has five boroughs.' },
+      { title: 'SME support', body: 'Small and medium enterprises (SMEs) employ most people.' },
+    ] as Article[];
+    const learned = learnAcronyms(articles);
+    expect(learned.get('nyc')).toEqual(termsOf('New York City'));
+    expect(learned.get(acronymKey('SMEs'))).toEqual(termsOf('small medium enterprises'));
+  });
+});
+
+describe('answers with learned acronyms', () => {
+  let engine: KnowledgeEngine;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    const folder = await makeKnowledgeDir(
+      {
+        'new-york-city.md': article(
+          { id: 'new-york-city', title: 'New York City', date: '2020-02-01' },
+          'New York City has five boroughs.\n\nAbout a quarter of the residents are Catholic, making it the largest religious group in the city.',
+        ),
+        'tokyo.md': article(
+          { id: 'tokyo', title: 'Tokyo', date: '2020-03-01' },
+          'The Tokyo Metropolitan Government (TMG) runs the city. Most residents follow Shinto and Buddhism, the religious traditions of the city.',
+        ),
+      },
+      { shipped: false },
+    );
+    cleanup = folder.cleanup;
+    engine = await createEngine({ knowledgeDir: folder.dir });
+  });
+  afterAll(() => cleanup());
+
+  it('reads an acronym the text never uses as the words of a title it stands for', () => {
+    const reply = engine.answer('What is the largest religious group in NYC?');
+    expect(reply.answered).toBe(true);
+    expect(reply.citations[0]?.id).toBe('new-york-city');
+    expect(reply.answer).toContain('Catholic');
+  });
+
+  it('reads an acronym an article defines as its words', () => {
+    const reply = engine.answer('What does the TMG run?');
+    expect(reply.answered).toBe(true);
+    expect(reply.citations[0]?.id).toBe('tokyo');
+  });
+});
+
+describe('answers with irregular forms', () => {
+  let engine: KnowledgeEngine;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    const folder = await makeKnowledgeDir(
+      {
+        'chopin.md': article(
+          { id: 'chopin', title: 'Chopin in Paris', date: '2020-02-01' },
+          'Chopin moved to Paris in 1831.\n\nIn 1833 Chopin met John Field, whose nocturnes he admired.',
+        ),
+      },
+      { shipped: false },
+    );
+    cleanup = folder.cleanup;
+    engine = await createEngine({ knowledgeDir: folder.dir });
+  });
+  afterAll(() => cleanup());
+
+  it('finds "met" for a question that asks when they "meet"', () => {
+    const reply = engine.answer('When did Chopin meet Field?');
+    expect(reply.answered).toBe(true);
+    expect(reply.answer).toBe('In 1833 Chopin met John Field, whose nocturnes he admired.');
+  });
+});
