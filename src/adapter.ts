@@ -133,7 +133,8 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, adapter: stri
   });
 }
 
-function sleep(ms: number, signal: AbortSignal, adapter: string): Promise<void> {
+/** Waits `ms`, or rejects with a `StoppedError` naming `adapter` as soon as the signal aborts. */
+export function sleep(ms: number, signal: AbortSignal, adapter: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);

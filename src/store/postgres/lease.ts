@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { StoppedError } from '../../adapter.js';
+import { sleep, StoppedError } from '../../adapter.js';
 import type { Lease } from '../types.js';
 import { clientConfig, describeDatabaseError } from './connection.js';
 
@@ -98,16 +98,3 @@ export class PostgresLease implements Lease {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal, what: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new StoppedError(what));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
