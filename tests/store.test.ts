@@ -73,6 +73,37 @@ describe('migrations', () => {
     expect(rows).toHaveLength(MIGRATIONS.length);
     await Promise.all(pools.map((pool) => pool.end()));
   });
+
+  it('fail, without an unheard error event, when the database drops the connection mid-migration', async () => {
+    const url = await server.newDatabase();
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    // Another replica migrates: this one waits on the migration lock, inside its transaction.
+    await admin.query('BEGIN');
+    await admin.query('SELECT pg_advisory_xact_lock(4471113)');
+    const pool = new pg.Pool({ connectionString: url, max: 1, application_name: 'apo-bot migrating' });
+    const errors: Error[] = [];
+    pool.on('error', (error) => errors.push(error));
+    const migrating = migrate(pool);
+    // Another session looks: one in a transaction would see a snapshot of pg_stat_activity.
+    const observer = new pg.Client({ connectionString: url });
+    await observer.connect();
+    let pid: number | undefined;
+    for (let tries = 0; tries < 100 && pid === undefined; tries++) {
+      const { rows } = await observer.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = 'apo-bot migrating' AND wait_event_type = 'Lock'");
+      pid = rows[0]?.pid;
+      if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(pid).toBeDefined();
+    // What a database restart does to the connection (an unheard 'error' would fail this test file).
+    await observer.query('SELECT pg_terminate_backend($1)', [pid]);
+    await expect(migrating).rejects.toThrow(/terminat/i);
+    await admin.query('ROLLBACK');
+    // The broken connection was dropped, not handed out again: the next migration works.
+    expect(await migrate(pool)).toEqual(MIGRATIONS.map((m) => m.version));
+    await pool.end();
+    await Promise.all([admin.end(), observer.end()]);
+  });
 });
 
 describe('event claims', () => {

@@ -67,6 +67,14 @@ const MIGRATION_LOCK = 4_471_113;
  */
 export async function migrate(pool: pg.Pool): Promise<number[]> {
   const client = await pool.connect();
+  // A client checked out of the pool has no 'error' listener of the pool's: should the database
+  // go away between two of these statements (a restart), node-postgres would emit the broken
+  // socket as an unheard 'error' and end the process. Here it fails the statement in progress.
+  let broken: Error | undefined;
+  const onError = (error: Error): void => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
@@ -84,9 +92,12 @@ export async function migrate(pool: pg.Pool): Promise<number[]> {
     await client.query('COMMIT');
     return applied;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (broken === undefined) await client.query('ROLLBACK').catch(() => undefined);
+    broken ??= error as Error;
     throw error;
   } finally {
-    client.release();
+    client.off('error', onError);
+    // A client that failed is not handed out again: the pool drops it.
+    client.release(broken);
   }
 }
