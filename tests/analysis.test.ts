@@ -3,6 +3,7 @@ import { createEngine, type KnowledgeEngine } from '../src/core/index.js';
 import { acronymKey, findAcronyms, learnAcronyms, titleInitials } from '../src/core/knowledge/acronyms.js';
 import { tokenize } from '../src/core/text/analyze.js';
 import { irregularBase } from '../src/core/text/lemmas.js';
+import { hasKind } from '../src/core/search/answer.js';
 import type { Article } from '../src/core/types.js';
 import { article, makeKnowledgeDir } from './helpers/knowledgeDir.js';
 
@@ -119,5 +120,49 @@ describe('answers with irregular forms', () => {
     const reply = engine.answer('When did Chopin meet Field?');
     expect(reply.answered).toBe(true);
     expect(reply.answer).toBe('In 1833 Chopin met John Field, whose nocturnes he admired.');
+  });
+});
+
+describe('answer types', () => {
+  it('sees the kind of thing a question asks for in a sentence', () => {
+    expect(hasKind('date', 'She rose to fame in the late 1990s.', 'when did she become famous?')).toBe(true);
+    expect(hasKind('date', 'The mission began on 12 June.', 'when did the mission begin?')).toBe(true);
+    expect(hasKind('number', 'It hosted 16 participants.', 'how many people joined?')).toBe(true);
+    expect(hasKind('person', 'It was opened by Taiho Kang.', 'who opened it?')).toBe(true);
+    expect(hasKind('place', 'The centre is in Seoul.', 'where is the centre?')).toBe(true);
+    expect(hasKind('any', 'It was held in 2018.', 'what was held?')).toBe(false);
+  });
+
+  it('does not take what the question names itself for its answer', () => {
+    expect(hasKind('date', 'The 2017 mission visited Seoul.', 'when did the 2017 mission end?')).toBe(false);
+    expect(hasKind('date', 'The 2017 mission ended in July.', 'when did the 2017 mission end?')).toBe(true);
+    expect(hasKind('place', 'Participants met in Seoul.', 'where in seoul did they meet?')).toBe(false);
+    expect(hasKind('number', 'Three of the 16 participants spoke.', 'how many of the 16 participants spoke?')).toBe(true);
+  });
+});
+
+describe('sentences read with the sentence before', () => {
+  let engine: KnowledgeEngine;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    const folder = await makeKnowledgeDir(
+      {
+        'mission.md': article(
+          { id: 'mission', title: 'Study mission in Seoul', date: '2019-05-20' },
+          'Participants later toured an incubator opened by Park Ji-sung in 2016. The study mission on smart factories was inaugurated in Seoul on 10 May. It was opened by Dr. Lee Min-ho, director of the host center.',
+        ),
+      },
+      { shipped: false },
+    );
+    cleanup = folder.cleanup;
+    engine = await createEngine({ knowledgeDir: folder.dir });
+  });
+  afterAll(() => cleanup());
+
+  it('quotes the sentence that points back with "It" when it holds the answer', () => {
+    const reply = engine.answer('Who opened the study mission?');
+    expect(reply.answered).toBe(true);
+    expect(reply.answer).toBe('It was opened by Dr. Lee Min-ho, director of the host center.');
   });
 });

@@ -342,9 +342,10 @@ function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: Sea
   });
   const matches = analyzed.units.map((unit) => unitMatch(unit, reading.whole));
   const context = { matches, searchScore: result.score, topScore };
+  const own = reading.sentences.map(({ features }) => analyzed.units.map((unit) => unitMatch(unit, features)));
   // Each sentence is scored once, here.
-  const sentences = reading.sentences.map(({ sentence, features }): ReadSentence => {
-    const sentenceMatches = analyzed.units.map((unit) => unitMatch(unit, features));
+  const sentences = reading.sentences.map(({ sentence, features }, i): ReadSentence => {
+    const sentenceMatches = withAntecedent(sentence, own[i] as number[], own[i - 1]);
     return { sentence, features, matches: sentenceMatches, score: sentenceScore(analyzed, features, sentence, sentenceMatches, context) };
   });
   // A credit or a few words left in a paragraph ("Photos: KPC") is never the quote.
@@ -354,6 +355,21 @@ function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: Sea
   }
   if (bestSentence === undefined) return undefined;
   return { passage, searchScore: result.score, sentences, matches, coverage: coverage(analyzed.units, matches), bestSentence };
+}
+
+/** A sentence that starts by pointing back ("It was opened by...", "This protects them from..."). */
+const POINTS_BACK = /^(?:it|its|this|these|that|those|they|their|he|his|she|her|the latter|such)\b/i;
+/** How much of what the sentence before matches a sentence that points back to it inherits. */
+const ANTECEDENT_SHARE = 0.8;
+
+/**
+ * A sentence's matches with what it points back to: "The OSM was inaugurated... It was opened by
+ * Dr. Kim" answers "Who opened the OSM?" though the second sentence never names it. A sentence
+ * that starts with "it", "this", "they"... inherits most of the sentence before's matches.
+ */
+function withAntecedent(sentence: Sentence, own: readonly number[], previous: readonly number[] | undefined): readonly number[] {
+  if (previous === undefined || !POINTS_BACK.test(sentence.text)) return own;
+  return own.map((match, i) => Math.max(match, ANTECEDENT_SHARE * (previous[i] ?? 0)));
 }
 
 function coverage(units: readonly QueryUnit[], matches: readonly number[]): number {
@@ -411,7 +427,7 @@ function sentenceScore(
     if (analyzed.surfaceWords.has(token.lower)) score += 0.1 * meanWeight;
   }
   score += 0.3 * meanWeight * adjacentPairs(analyzed, features);
-  if (hasKind(analyzed.kind, sentence.text)) score += 0.6 * meanWeight;
+  if (hasKind(analyzed.kind, sentence.text, analyzed.questionLower)) score += 0.6 * meanWeight;
   // Long sentences match more words by chance: a gentle penalty past 60 words.
   const words = features.tokens.length;
   return words > 60 ? score / (1 + (words - 60) / 80) : score;
@@ -430,16 +446,28 @@ function adjacentPairs(analyzed: AnalyzedQuestion, features: TextFeatures): numb
   return pairs;
 }
 
-const KIND_IN_SENTENCE: Record<Exclude<AnswerKind, 'any'>, RegExp> = {
+const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
+
+/** Where a sentence names the kind of thing a question asks for; global, for every mention. */
+const KIND_MENTIONS: Record<Exclude<AnswerKind, 'any'>, RegExp> = {
   // Two capitalised words in a row, not at the start: a name like "Taiho Kang".
-  person: /.\b\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}?[\p{Ll}]+)?\s+\p{Lu}[\p{Ll}]+/u,
-  date: /\b(1[89]\d\d|20\d\d|jan(uary)?|feb(ruary)?|march|april|may|june|july|aug(ust)?|sep(tember)?|oct(ober)?|nov(ember)?|dec(ember)?)\b/i,
-  place: /\b(in|at|from)\s+(the\s+)?\p{Lu}/u,
-  number: /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion|percent)\b/i,
+  person: /(?<=.)\b\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}?\p{Ll}+)?\s+\p{Lu}\p{Ll}+/gu,
+  date: new RegExp(`\\b(?:(?:1\\d|20)\\d\\ds?|\\d0s|${MONTHS})\\b`, 'gi'),
+  place: /\b(?:in|at|from)\s+(?:the\s+)?\p{Lu}\p{L}*/gu,
+  number: /\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?|billions?|percent)\b/gi,
 };
 
-function hasKind(kind: AnswerKind, text: string): boolean {
-  return kind !== 'any' && KIND_IN_SENTENCE[kind].test(text);
+/**
+ * Whether a sentence names the kind of thing asked for, other than what the question names
+ * itself: for "What happened in 2008?" a sentence's "2008" is the question's, not an answer.
+ */
+export function hasKind(kind: AnswerKind, text: string, questionLower: string): boolean {
+  if (kind === 'any') return false;
+  for (const match of text.matchAll(KIND_MENTIONS[kind])) {
+    const mention = match[0].toLowerCase().replace(/^(?:in|at|from)\s+(?:the\s+)?/, '');
+    if (!questionLower.includes(mention)) return true;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------

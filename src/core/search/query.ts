@@ -49,6 +49,8 @@ export interface AnalyzedQuestion {
   readonly surfaceWords: ReadonlySet<string>;
   /** The mean weight of the units: the scale of a sentence's small bonuses. */
   readonly meanWeight: number;
+  /** The question, lowercased: what it names itself is not its answer. */
+  readonly questionLower: string;
 }
 
 const PERIOD_WEIGHT = 1;
@@ -164,6 +166,7 @@ export function analyzeQuestion(snapshot: Snapshot, question: string, carried?: 
     kind: kindOf(question) ?? (carried?.question === undefined ? undefined : kindOf(carried.question)) ?? 'any',
     surfaceWords: new Set(tokens.filter(isContent).map((t) => t.lower)),
     meanWeight: units.reduce((sum, unit) => sum + unit.weight, 0) / Math.max(1, units.length),
+    questionLower: question.toLowerCase(),
   };
 }
 
