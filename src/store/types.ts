@@ -7,14 +7,34 @@ import type { LogEntry } from '../insight/questionLog.js';
  * assistant and the adapters see only these.
  */
 
+/** What a handler is told about the claim it runs under. */
+export interface Claim {
+  /**
+   * This replica took the event over from one that died while handling it (its database session
+   * ended before it marked the event done). The dead one may have posted its reply already: the
+   * handler looks in the chat for a reply carrying the event key before it posts one.
+   */
+  readonly takenOver: boolean;
+  /**
+   * Whether the event is still this replica's to answer: false once another replica took it over
+   * (this one's database session broke meanwhile). Asked right before posting; true when the
+   * database can't say (an answer rather than none).
+   */
+  stillMine(): Promise<boolean>;
+}
+
+/** The claim of a replica alone (no database): always its own, never taken over. */
+export const OWN_CLAIM: Claim = { takenOver: false, stillMine: () => Promise.resolve(true) };
+
 /** Decides which replica handles an event (a Slack delivery, a Discord message or interaction). */
 export interface EventClaims {
   /**
    * Runs `handle` when this replica is the one to handle the event `key`, and resolves whether it
    * ran. A repeat of a key already handled (here or by another replica) does not run; nor does one
-   * another replica is handling now, unless that replica dies before it is done.
+   * another replica is handling now, unless that replica dies before it is done: then this one
+   * runs it with `claim.takenOver`.
    */
-  once(key: string, handle: () => Promise<void>): Promise<boolean>;
+  once(key: string, handle: (claim: Claim) => Promise<void>): Promise<boolean>;
 }
 
 /** The per-user limit on questions. `RateLimiter` (in-process) satisfies it. */
@@ -44,6 +64,8 @@ export interface ReplicaOutcome {
   /** `applied`: it answers from the new knowledge; otherwise why not. */
   readonly applied: boolean;
   readonly reason?: string;
+  /** The fingerprint of the knowledge it answers from now (EngineStats.fingerprint), when known. */
+  readonly fingerprint?: string;
 }
 
 /** How a reload reached the other replicas. */
@@ -52,6 +74,12 @@ export interface ReplicaReport {
   readonly knowledgeVersion: number;
   /** Replicas alive when the reload was broadcast, this one included. */
   readonly replicas: readonly ReplicaOutcome[];
+  /**
+   * The knowledge every replica should have loaded: the initiator's fingerprint (from the command
+   * line, the one most replicas loaded). A replica that applied the reload with another one reads
+   * a different folder.
+   */
+  readonly fingerprint?: string;
   /** Set when the broadcast could not be made (the database is unreachable): only this replica reloaded. */
   readonly notBroadcast?: string;
 }
@@ -93,9 +121,9 @@ export class MemoryEventClaims implements EventClaims {
     return true;
   }
 
-  async once(key: string, handle: () => Promise<void>): Promise<boolean> {
+  async once(key: string, handle: (claim: Claim) => Promise<void>): Promise<boolean> {
     if (!this.firstTime(key)) return false;
-    await handle();
+    await handle(OWN_CLAIM);
     return true;
   }
 }

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
-import { messageKey, type SlackDeps } from '../deps.js';
+import type { SlackDeps } from '../deps.js';
 import { questionFromMessage } from '../render.js';
-import { answerMessage, slackConversation } from './answerMessage.js';
+import { claimAndAnswer, slackConversation } from './answerMessage.js';
 
 /**
  * A reply in a channel thread where the bot has answered lately: answered in the thread, read
@@ -11,7 +11,7 @@ import { answerMessage, slackConversation } from './answerMessage.js';
  */
 export function registerThreadReplies(app: App, deps: SlackDeps): void {
   if (!deps.config.threadFollowUps) return;
-  app.message(async ({ message, context, say }) => {
+  app.message(async ({ message, context, say, client }) => {
     if (message.channel_type !== 'channel' && message.channel_type !== 'group') return;
     if (message.subtype !== undefined || message.thread_ts === undefined) return;
     if (message.bot_id || message.user === context.botUserId) return;
@@ -20,19 +20,19 @@ export function registerThreadReplies(app: App, deps: SlackDeps): void {
     if (deps.config.channels && !deps.config.channels.has(message.channel)) return;
     const conversation = slackConversation(message.channel, message.thread_ts);
     if (!deps.assistant.inConversation('slack', 'internal', conversation)) return;
-    const answered = await deps.claims.once(messageKey(message.channel, message.ts), () =>
-      answerMessage(
-        {
-          text: questionFromMessage(text, context.botUserId),
-          user: message.user,
-          channel: message.channel,
-          channelKind: 'thread',
-          threadTs: message.thread_ts,
-          conversation,
-        },
-        say,
-        deps,
-      ),
+    const answered = await claimAndAnswer(
+      {
+        text: questionFromMessage(text, context.botUserId),
+        user: message.user,
+        channel: message.channel,
+        channelKind: 'thread',
+        threadTs: message.thread_ts,
+        conversation,
+        ts: message.ts,
+      },
+      say,
+      client,
+      deps,
     );
     if (!answered) deps.logger.info({ retryNum: context.retryNum, retryReason: context.retryReason }, 'repeated slack delivery ignored');
   });

@@ -55,6 +55,16 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       );
     `,
   },
+  {
+    version: 2,
+    name: 'event claims name the database session of their owner; replicas report their knowledge fingerprint',
+    // The owner is alive while this session (its LISTEN connection) is: a replica restarted under
+    // the same name is a new session, so the claims of the process that died are taken over.
+    sql: `
+      ALTER TABLE apo_event_claims ADD COLUMN owner_pid integer, ADD COLUMN owner_started timestamptz;
+      ALTER TABLE apo_replicas ADD COLUMN fingerprint text;
+    `,
+  },
 ];
 
 /** Any number: the key of the advisory lock that lets one replica migrate at a time. */

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ReloadReport } from '../../core/index.js';
 import { PostgresEventClaims } from './claims.js';
 import { clientConfig, databaseLabel, describeDatabaseError, openPool } from './connection.js';
-import { PostgresKnowledgeSync, RELOAD_CHANNEL } from './knowledgeSync.js';
+import { PostgresKnowledgeSync, RELOAD_CHANNEL, type KnowledgeCounts } from './knowledgeSync.js';
 import { PostgresLease } from './lease.js';
 import { migrate } from './migrations.js';
 import { PostgresQuestionLog } from './questionLog.js';
@@ -21,7 +21,8 @@ export interface PostgresStoreOptions {
   /** How long a reload waits for the other replicas to load the new knowledge. */
   readonly reloadWaitMs: number;
   readonly reloadLocal: () => Promise<ReloadReport>;
-  readonly counts: () => { readonly articles: number; readonly passages: number };
+  /** What this replica answers from: counts, and the fingerprint of its knowledge (see EngineStats). */
+  readonly counts: () => KnowledgeCounts;
   /** Heartbeat period; replicas silent for 10 s are taken for dead. Default 2 s. */
   readonly heartbeatMs?: number;
 }
@@ -153,8 +154,21 @@ export class PostgresStore {
       return;
     }
     this.#listener = listener;
-    await this.log.prepare();
-    await this.knowledge.onConnected();
+    try {
+      // The LISTEN connection stands for this replica's life: its event claims name this session.
+      const { rows } = await listener.query<{ pid: number; started: string }>('SELECT pid, backend_start::text AS started FROM pg_stat_activity WHERE pid = pg_backend_pid()');
+      const session = rows[0];
+      if (session === undefined) throw new Error('the database did not show this connection in pg_stat_activity');
+      await this.claims.setSession(session);
+      await this.log.prepare();
+      await this.knowledge.onConnected();
+    } catch (error) {
+      // The next try opens a connection of its own: this one must not stay open beside it.
+      this.#listener = undefined;
+      void this.claims.setSession(undefined);
+      listener.end().catch(() => undefined);
+      throw error;
+    }
     this.#ready = true;
     this.#status = 'ready';
     this.#logger.info({ database: databaseLabel(this.options.url), replica: this.options.replica }, 'connected to the shared database');
@@ -176,6 +190,7 @@ export class PostgresStore {
   #lostListener(listener: pg.Client): void {
     if (listener !== this.#listener || this.#closed) return;
     this.#listener = undefined;
+    void this.claims.setSession(undefined);
     listener.end().catch(() => undefined);
     clearInterval(this.#heartbeat);
     this.#ready = false;

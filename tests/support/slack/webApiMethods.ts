@@ -12,6 +12,15 @@ export interface MethodContext {
   nextTs: () => string;
   /** A fresh id with the given prefix (e.g. "V" for views), unique per stand-in. */
   nextId: (prefix: string) => string;
+  /** Every message posted with chat.postMessage so far, oldest first: what the history methods read. */
+  posted: readonly PostedMessage[];
+}
+
+/** A message the bot posted, as the stand-in keeps it for conversations.history / replies. */
+export interface PostedMessage {
+  readonly channel: string;
+  /** Slack's message object, metadata included. */
+  readonly message: MethodAnswer;
 }
 
 /** What the method answers; `ok: true` is added when the responder leaves `ok` out. */
@@ -43,6 +52,19 @@ function botMessage(context: MethodContext, ts: string): MethodAnswer {
     if (body[optional] !== undefined) message[optional] = body[optional];
   }
   return message;
+}
+
+/** The bot's messages in `channel` after `oldest` (if given), oldest first, as the history methods show them. */
+function postedIn(context: MethodContext, channel: string): MethodAnswer[] {
+  const oldest = stringArg(context.body, 'oldest');
+  const withMetadata = context.body.include_all_metadata === true || context.body.include_all_metadata === 'true';
+  return context.posted
+    .filter((posted) => posted.channel === channel && (oldest === undefined || Number(posted.message.ts) > Number(oldest)))
+    .map(({ message }) => {
+      if (withMetadata) return { ...message };
+      const { metadata: _left, ...rest } = message;
+      return rest;
+    });
 }
 
 // Slack refuses a message with nothing to show.
@@ -137,6 +159,24 @@ export const DEFAULT_RESPONDERS: Readonly<Record<string, MethodResponder>> = {
         profile: { real_name: name, display_name: name },
       },
     };
+  },
+
+  // Slack leaves message metadata out unless include_all_metadata is asked; `oldest` is exclusive.
+  'conversations.history': (context) => {
+    const channel = stringArg(context.body, 'channel');
+    if (channel === undefined) return slackError('channel_not_found');
+    const messages = postedIn(context, channel).filter((message) => message.thread_ts === undefined || message.thread_ts === message.ts);
+    // Newest first, as Slack lists a channel's history.
+    return { ok: true, messages: messages.reverse(), has_more: false };
+  },
+
+  'conversations.replies': (context) => {
+    const channel = stringArg(context.body, 'channel');
+    const ts = stringArg(context.body, 'ts');
+    if (channel === undefined) return slackError('channel_not_found');
+    if (ts === undefined) return slackError('thread_not_found');
+    // Oldest first, as Slack lists a thread (its parent is not a message the stand-in saw).
+    return { ok: true, messages: postedIn(context, channel).filter((message) => message.thread_ts === ts), has_more: false };
   },
 
   'conversations.info': ({ body, identity }) => {

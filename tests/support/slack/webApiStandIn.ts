@@ -9,6 +9,7 @@ import {
   type MethodAnswer,
   type MethodContext,
   type MethodResponder,
+  type PostedMessage,
   type WorkspaceIdentity,
 } from './webApiMethods.js';
 
@@ -119,17 +120,25 @@ export async function startSlackWebApi(options: SlackWebApiOptions = {}): Promis
   const queuedFailures = new Map<string, string[]>();
   const customResponders = new Map<string, MethodResponder>();
   const files = new Map<string, Buffer>();
+  const posted: PostedMessage[] = [];
   const downloadLog: RecordedDownload[] = [];
 
   // Counters, not clocks, make ids unique: tests post faster than a microsecond tick.
   let sequence = 0;
   const next = (): number => ++sequence;
-  const startedAtSeconds = Math.floor(Date.now() / 1000);
+  // Message timestamps follow the clock, as Slack's do (a reply's ts is after its question's),
+  // one microsecond apart at least so each is unique.
+  let lastMicros = 0;
+  const nextTs = (): string => {
+    lastMicros = Math.max(Date.now() * 1000, lastMicros + 1);
+    return `${Math.floor(lastMicros / 1_000_000)}.${String(lastMicros % 1_000_000).padStart(6, '0')}`;
+  };
   const methodContext = (body: Record<string, unknown>): MethodContext => ({
     body,
     identity,
-    nextTs: () => `${startedAtSeconds}.${String(next()).padStart(6, '0')}`,
+    nextTs,
     nextId: (prefix) => `${prefix}${String(next()).padStart(8, '0')}`,
+    posted,
   });
 
   function answerApiCall(call: RecordedCall): MethodAnswer {
@@ -142,7 +151,12 @@ export async function startSlackWebApi(options: SlackWebApiOptions = {}): Promis
 
     const responder = customResponders.get(call.method) ?? DEFAULT_RESPONDERS[call.method];
     if (responder === undefined) return slackError('unknown_method');
-    return { ok: true, ...responder(methodContext(call.body)) };
+    const answer: MethodAnswer = { ok: true, ...responder(methodContext(call.body)) };
+    // What the bot posted is in the channel's history from now on.
+    if (call.method === 'chat.postMessage' && answer.ok === true && typeof answer.channel === 'string' && answer.message !== undefined) {
+      posted.push({ channel: answer.channel, message: answer.message as MethodAnswer });
+    }
+    return answer;
   }
 
   async function handleApiCall(request: IncomingMessage, response: ServerResponse, method: string): Promise<void> {
@@ -266,6 +280,7 @@ export async function startSlackWebApi(options: SlackWebApiOptions = {}): Promis
       queuedFailures.clear();
       customResponders.clear();
       downloadLog.length = 0;
+      posted.length = 0;
     },
     async close() {
       callLog.rejectPending('Slack stand-in closed while a test was still waiting for a call');
