@@ -198,9 +198,10 @@ async function openStore(config: Config, url: string, engine: KnowledgeEngine, l
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
 
-function knowledgeDetail(stats: { articles: number; passages: number; snapshotVersion: number; glossary: object }): Record<string, unknown> {
+function knowledgeDetail(stats: { articles: number; passages: number; snapshotVersion: number; glossary: object; fingerprint: string }): Record<string, unknown> {
   // glossary.status "missing": answers run without the glossary (it did not load at start).
-  return { articles: stats.articles, passages: stats.passages, snapshotVersion: stats.snapshotVersion, glossary: stats.glossary };
+  // fingerprint: equal on every replica that loaded the same knowledge.
+  return { articles: stats.articles, passages: stats.passages, snapshotVersion: stats.snapshotVersion, glossary: stats.glossary, fingerprint: stats.fingerprint };
 }
 
 /** Every setting, with the problems of all of them reported together. */

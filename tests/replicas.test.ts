@@ -93,6 +93,7 @@ describe('three replicas on one database', () => {
   }, 60_000);
 
   it("apply an admin's reload on every replica before the next question is answered", async () => {
+    const fingerprintBefore = ((await (await fetch(`${(bots[0] as BotProcess).healthUrl()}/readyz`)).json()) as { fingerprint: string }).fingerprint;
     await writeFile(
       path.join(knowledgeDir, '2019-03-01-green-productivity.md'),
       ['---', 'id: 2019-green-productivity', 'title: "APO green productivity workshop"', 'date: 2019-03-01', 'source: APO News', 'audience: public', '---',
@@ -104,6 +105,12 @@ describe('three replicas on one database', () => {
     const reportText = JSON.stringify(report.body);
     expect(reportText).toContain('Knowledge reloaded');
     expect(reportText).toContain('Knowledge version 1: loaded by 3 of 3 replicas');
+    expect(reportText).not.toContain('different knowledge');
+    // Each replica's /readyz names the knowledge it loaded: the same on all three, not the start's.
+    const fingerprints = await Promise.all(bots.map(async (bot) => ((await (await fetch(`${bot.healthUrl()}/readyz`)).json()) as { fingerprint: string }).fingerprint));
+    expect(fingerprints[0]).toMatch(/^[0-9a-f]{16}$/);
+    expect(new Set(fingerprints).size).toBe(1);
+    expect(fingerprints[0]).not.toBe(fingerprintBefore);
 
     for (const bot of bots) {
       const event = buildAppMentionEvent({ text: 'Where was the green productivity workshop held?', user: `UAFTER${bots.indexOf(bot)}` });

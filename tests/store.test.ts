@@ -10,6 +10,7 @@ import { createLogger } from '../src/logger.js';
 import { describeDatabaseError } from '../src/store/postgres/connection.js';
 import { MIGRATIONS, migrate } from '../src/store/postgres/migrations.js';
 import { PostgresStore } from '../src/store/postgres/store.js';
+import { describeReplicas } from '../src/store/replicaText.js';
 import { startTestPostgres, type TestPostgres } from './support/postgres.js';
 
 let server: TestPostgres;
@@ -39,7 +40,7 @@ const report = (applied = true): ReloadReport => ({
 });
 
 /** A store as a replica opens it; `reloads` counts the reloads other replicas asked of it. */
-async function replica(url: string, name: string, options: { applies?: boolean; rate?: number } = {}) {
+async function replica(url: string, name: string, options: { applies?: boolean; rate?: number; fingerprint?: string } = {}) {
   const reloads = { count: 0 };
   const store = new PostgresStore({
     url,
@@ -54,7 +55,7 @@ async function replica(url: string, name: string, options: { applies?: boolean; 
       reloads.count += 1;
       return report(options.applies ?? true);
     },
-    counts: () => ({ articles: 2, passages: 10 }),
+    counts: () => ({ articles: 2, passages: 10, fingerprint: options.fingerprint ?? 'f00d' }),
   });
   stores.push(store);
   await store.start();
@@ -127,14 +128,51 @@ describe('event claims', () => {
     let release: () => void = () => {};
     const stuck = owner.store.claims.once('k1', () => new Promise<void>((resolve) => (release = resolve)));
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const ranOnOther = { value: false };
-    const waiting = other.store.claims.once('k1', async () => void (ranOnOther.value = true));
+    const ranOnOther = { value: false, takenOver: false, mine: false };
+    const waiting = other.store.claims.once('k1', async (claim) => {
+      Object.assign(ranOnOther, { value: true, takenOver: claim.takenOver, mine: await claim.stillMine() });
+    });
     // The owner's process "dies": all its connections close.
     await owner.store.close();
     expect(await waiting).toBe(true);
-    expect(ranOnOther.value).toBe(true);
+    // The handler is told it took the event over, so it looks for the dead owner's reply first.
+    expect(ranOnOther).toEqual({ value: true, takenOver: true, mine: true });
     release();
     await stuck.catch(() => undefined);
+  });
+
+  it('keep a live owner\'s claim when its database session comes back, and take over a dead one\'s restarted under the same name', async () => {
+    const url = await server.newDatabase();
+    const first = await replica(url, 'same-name');
+    const other = await replica(url, 'other');
+    let release: () => void = () => {};
+    const seen = { takenOver: true, mine: false };
+    const running = first.store.claims.once('k3', (claim) => new Promise<void>((resolve) => (release = () => void claim.stillMine().then((mine) => resolve(void Object.assign(seen, { takenOver: claim.takenOver, mine }))))));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Its LISTEN connection (the session its claims name) breaks and comes back: the claim stays its own.
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const { rows } = await admin.query<{ owner_pid: number }>("SELECT owner_pid FROM apo_event_claims WHERE key = 'k3'");
+    expect(await admin.query('SELECT pg_terminate_backend($1)', [rows[0]?.owner_pid])).toMatchObject({ rows: [{ pg_terminate_backend: true }] });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await first.store.whenReady(10_000);
+    const onOther = other.store.claims.once('k3', async () => {});
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    expect(await running).toBe(true);
+    expect(seen).toEqual({ takenOver: false, mine: true });
+    expect(await onOther).toBe(false);
+
+    // A process under the same name that died is not alive because a new one took its name.
+    const stuck = first.store.claims.once('k4', () => new Promise<void>(() => {}));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await first.store.close();
+    await replica(url, 'same-name');
+    const taken = { value: false };
+    expect(await other.store.claims.once('k4', async (claim) => void (taken.value = claim.takenOver))).toBe(true);
+    expect(taken.value).toBe(true);
+    void stuck;
+    await admin.end();
   });
 
   it('wait for a live owner and do not run what it finished', async () => {
@@ -184,8 +222,8 @@ describe('reload broadcast', () => {
     expect(result.knowledgeVersion).toBe(1);
     expect(result.replicas).toEqual(
       expect.arrayContaining([
-        { replica: 'origin', applied: true },
-        { replica: 'good', applied: true },
+        { replica: 'origin', applied: true, fingerprint: 'f00d' },
+        { replica: 'good', applied: true, fingerprint: 'f00d' },
         { replica: 'refusing', applied: false, reason: expect.stringContaining('broken.md: front matter: bad date') },
       ]),
     );
@@ -193,6 +231,21 @@ describe('reload broadcast', () => {
     expect(good.reloads.count).toBe(1);
     expect(good.store.knowledge.knowledgeVersion()).toBe(1);
     expect(refusing.store.knowledge.knowledgeVersion()).toBe(0);
+    expect(describeReplicas(result)).not.toContain('different knowledge');
+  });
+
+  it('names the replicas that loaded different knowledge than the one that reloaded', async () => {
+    const url = await server.newDatabase();
+    const origin = await replica(url, 'replica-a', { fingerprint: 'aaaa' });
+    await replica(url, 'replica-b', { fingerprint: 'bbbb' });
+    await replica(url, 'replica-c', { fingerprint: 'aaaa' });
+    const result = await origin.store.knowledge.broadcast(report(), 'test admin');
+    expect(result.fingerprint).toBe('aaaa');
+    const text = describeReplicas(result);
+    expect(text).toContain('loaded by 3 of 3 replicas');
+    expect(text).toContain('replica-b loaded different knowledge (folder differs)');
+    expect(text).not.toContain('replica-c loaded');
+    expect(text).toContain('bbbb on replica-b');
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_MAX_FILE_BYTES, loadKnowledge } from './knowledge/loadKnowledge.js';
 import type { LoadedKnowledge } from './knowledge/loadKnowledge.js';
@@ -259,8 +260,28 @@ export class KnowledgeEngine implements AnswerEngine {
       problems: snapshot.problems,
       articleList: snapshot.articles.map(({ id, title, date, source }) => ({ id, title, date, source })),
       glossary: this.#glossary,
+      fingerprint: fingerprintOf(snapshot),
     };
   }
+}
+
+/** Each snapshot's fingerprint, computed the first time it is asked for. */
+const fingerprints = new WeakMap<Snapshot, string>();
+
+/**
+ * What a snapshot holds, in 16 hex digits: a sha256 over its articles sorted by id (id and content
+ * hash each) and the glossary's groups. The same folder gives the same fingerprint on every
+ * replica; a changed article, a new one or a changed glossary gives another.
+ */
+function fingerprintOf(snapshot: Snapshot): string {
+  const known = fingerprints.get(snapshot);
+  if (known !== undefined) return known;
+  const hash = createHash('sha256');
+  for (const article of [...snapshot.articles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) hash.update(`article\0${article.id}\0${article.contentHash}\n`);
+  for (const group of snapshot.glossary.groups) hash.update(`glossary\0${group.join('\0')}\n`);
+  const fingerprint = hash.digest('hex').slice(0, 16);
+  fingerprints.set(snapshot, fingerprint);
+  return fingerprint;
 }
 
 function countsOfArticles(articles: readonly Article[]): KnowledgeCounts {

@@ -226,6 +226,11 @@ export interface EngineStats extends KnowledgeCounts {
   readonly problems: readonly KnowledgeProblem[];
   readonly articleList: readonly ArticleRef[];
   readonly glossary: GlossaryState;
+  /**
+   * A short hash of the knowledge answered from (every article's id and content, the glossary's
+   * groups): equal on two replicas exactly when they loaded the same knowledge.
+   */
+  readonly fingerprint: string;
 }
 
 /** The one interface every adapter uses. */

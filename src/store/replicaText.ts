@@ -11,6 +11,12 @@ export function describeReplicas(report: ReplicaReport): string {
   const applied = report.replicas.filter((r) => r.applied);
   const failed = report.replicas.filter((r) => !r.applied);
   const head = `Knowledge version ${report.knowledgeVersion}: loaded by ${applied.length} of ${report.replicas.length} replica${report.replicas.length === 1 ? '' : 's'}`;
-  if (failed.length === 0) return `${head}.`;
-  return `${head}; not by ${failed.map((r) => `${r.replica} (${r.reason ?? 'unknown'})`).join(', ')}.`;
+  const notBy = failed.length === 0 ? '' : `; not by ${failed.map((r) => `${r.replica} (${r.reason ?? 'unknown'})`).join(', ')}`;
+  const reference = report.fingerprint;
+  const different = reference === undefined ? [] : applied.filter((r) => r.fingerprint !== undefined && r.fingerprint !== reference);
+  const differs =
+    different.length === 0
+      ? ''
+      : `; ${different.map((r) => `${r.replica} loaded different knowledge (folder differs)`).join(', ')}: every replica must read the same knowledge folder (fingerprint ${reference} expected, ${different.map((r) => `${r.fingerprint} on ${r.replica}`).join(', ')})`;
+  return `${head}${notBy}${differs}.`;
 }

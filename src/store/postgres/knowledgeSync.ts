@@ -7,6 +7,14 @@ import { describeDatabaseError } from './connection.js';
 /** A replica that has not written its heartbeat for this long is taken for dead. */
 export const REPLICA_TIMEOUT_SECONDS = 10;
 
+/** What a replica answers from, as it reports it in apo_replicas. */
+export interface KnowledgeCounts {
+  readonly articles: number;
+  readonly passages: number;
+  /** EngineStats.fingerprint: equal on two replicas exactly when they loaded the same knowledge. */
+  readonly fingerprint: string;
+}
+
 /** The channel of LISTEN/NOTIFY that carries new knowledge versions. */
 export const RELOAD_CHANNEL = 'apo_reload';
 
@@ -17,7 +25,7 @@ export const RELOAD_CHANNEL = 'apo_reload';
  */
 export async function broadcastReload(
   pool: pg.Pool,
-  options: { readonly requestedBy: string; readonly origin: string; readonly waitMs: number; readonly self?: { readonly id: string; readonly articles: number; readonly passages: number; readonly onVersion: (version: number) => void } },
+  options: { readonly requestedBy: string; readonly origin: string; readonly waitMs: number; readonly self?: KnowledgeCounts & { readonly id: string; readonly onVersion: (version: number) => void } },
 ): Promise<ReplicaReport> {
   const { rows } = await pool.query<{ id: string }>('INSERT INTO apo_knowledge_versions (requested_by, origin) VALUES ($1, $2) RETURNING id', [
     options.requestedBy,
@@ -28,16 +36,16 @@ export async function broadcastReload(
     // Before the notification: the replica that reloaded must not take its own as news.
     options.self.onVersion(version);
     await pool.query(
-      'UPDATE apo_replicas SET knowledge_version = $2, reload_ok = true, reload_error = NULL, articles = $3, passages = $4, last_seen = now() WHERE id = $1',
-      [options.self.id, version, options.self.articles, options.self.passages],
+      'UPDATE apo_replicas SET knowledge_version = $2, reload_ok = true, reload_error = NULL, articles = $3, passages = $4, fingerprint = $5, last_seen = now() WHERE id = $1',
+      [options.self.id, version, options.self.articles, options.self.passages, options.self.fingerprint],
     );
   }
   await pool.query('SELECT pg_notify($1, $2)', [RELOAD_CHANNEL, String(version)]);
   const deadline = Date.now() + options.waitMs;
-  let replicas: { id: string; knowledge_version: string; reload_ok: boolean; reload_error: string | null }[] = [];
+  let replicas: { id: string; knowledge_version: string; reload_ok: boolean; reload_error: string | null; fingerprint: string | null }[] = [];
   for (;;) {
     ({ rows: replicas } = await pool.query(
-      `SELECT id, knowledge_version, reload_ok, reload_error FROM apo_replicas
+      `SELECT id, knowledge_version, reload_ok, reload_error, fingerprint FROM apo_replicas
         WHERE last_seen > now() - make_interval(secs => $1) ORDER BY started_at, id`,
       [REPLICA_TIMEOUT_SECONDS],
     ));
@@ -47,13 +55,23 @@ export async function broadcastReload(
   const outcomes: ReplicaOutcome[] = replicas.map((r) =>
     Number(r.knowledge_version) < version
       ? { replica: r.id, applied: false, reason: `did not load it within ${Math.round(options.waitMs / 1000)} s` }
-      : Number(r.knowledge_version) > version
-        ? { replica: r.id, applied: true }
-        : r.reload_ok
-          ? { replica: r.id, applied: true }
-          : { replica: r.id, applied: false, reason: r.reload_error ?? 'its reload was refused' },
+      : Number(r.knowledge_version) > version || r.reload_ok
+        ? { replica: r.id, applied: true, ...(r.fingerprint === null ? {} : { fingerprint: r.fingerprint }) }
+        : { replica: r.id, applied: false, reason: r.reload_error ?? 'its reload was refused' },
   );
-  return { knowledgeVersion: version, replicas: outcomes };
+  return { knowledgeVersion: version, replicas: outcomes, ...referenceFingerprint(outcomes, options.self?.fingerprint) };
+}
+
+/**
+ * The knowledge the replicas should all have loaded: the initiator's, or from the command line
+ * the one most replicas loaded. Replicas that loaded another are named in the admin's report.
+ */
+function referenceFingerprint(outcomes: readonly ReplicaOutcome[], initiator: string | undefined): { fingerprint?: string } {
+  if (initiator !== undefined) return { fingerprint: initiator };
+  const tally = new Map<string, number>();
+  for (const outcome of outcomes) if (outcome.applied && outcome.fingerprint !== undefined) tally.set(outcome.fingerprint, (tally.get(outcome.fingerprint) ?? 0) + 1);
+  const [top] = [...tally.entries()].sort((a, b) => b[1] - a[1]);
+  return top === undefined ? {} : { fingerprint: top[0] };
 }
 
 /** The newest knowledge version recorded (0 when none). */
@@ -84,7 +102,7 @@ export class PostgresKnowledgeSync implements KnowledgeSync {
       readonly logger: Logger;
       /** Loads the knowledge folder again on this replica. */
       readonly reloadLocal: () => Promise<ReloadReport>;
-      readonly counts: () => { readonly articles: number; readonly passages: number };
+      readonly counts: () => KnowledgeCounts;
     },
   ) {}
 
@@ -125,9 +143,9 @@ export class PostgresKnowledgeSync implements KnowledgeSync {
     }
     const counts = this.options.counts();
     await this.pool.query(
-      `INSERT INTO apo_replicas (id, knowledge_version, articles, passages) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (id) DO UPDATE SET last_seen = now(), knowledge_version = GREATEST(apo_replicas.knowledge_version, $2), articles = $3, passages = $4`,
-      [this.options.replica, this.#tried, counts.articles, counts.passages],
+      `INSERT INTO apo_replicas (id, knowledge_version, articles, passages, fingerprint) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO UPDATE SET last_seen = now(), knowledge_version = GREATEST(apo_replicas.knowledge_version, $2), articles = $3, passages = $4, fingerprint = $5`,
+      [this.options.replica, this.#tried, counts.articles, counts.passages, counts.fingerprint],
     );
     this.catchUp(latest);
   }
@@ -160,13 +178,14 @@ export class PostgresKnowledgeSync implements KnowledgeSync {
     else logger.error({ knowledgeVersion: version, reason }, 'could not load the knowledge version another replica announced: still answering from the previous one');
     const counts = this.options.counts();
     await this.pool
-      .query('UPDATE apo_replicas SET knowledge_version = GREATEST(knowledge_version, $2), reload_ok = $3, reload_error = $4, articles = $5, passages = $6, last_seen = now() WHERE id = $1', [
+      .query('UPDATE apo_replicas SET knowledge_version = GREATEST(knowledge_version, $2), reload_ok = $3, reload_error = $4, articles = $5, passages = $6, fingerprint = $7, last_seen = now() WHERE id = $1', [
         this.options.replica,
         version,
         ok,
         reason,
         counts.articles,
         counts.passages,
+        counts.fingerprint,
       ])
       .catch((error: unknown) => logger.warn(`${describeDatabaseError(error, this.options.url)}: could not report the reload`));
   }
