@@ -3,6 +3,7 @@ import { Events, type Client, type Message } from 'discord.js';
 import { conversationFor } from '../conversations.js';
 import type { DiscordDeps } from '../deps.js';
 import { apologyText } from '../../../src/replyText.js';
+import type { Claim } from '../../../src/store/types.js';
 import { NO_MENTIONS, questionFromMessage, renderDiscordAnswer, replyComponents } from '../render.js';
 
 /**
@@ -16,11 +17,36 @@ import { NO_MENTIONS, questionFromMessage, renderDiscordAnswer, replyComponents 
  */
 export function registerMessages(client: Client<true>, deps: DiscordDeps): void {
   client.on(Events.MessageCreate, (message) => {
-    void deps.claims.once(`discord:message:${message.id}`, () => deps.assistant.track(handle(client, message, deps)));
+    void deps.claims.once(`discord:message:${message.id}`, (claim) =>
+      deps.assistant.track(
+        (async () => {
+          // Taken over from a replica that died while answering it: its reply may be there already.
+          if (claim.takenOver && (await repliedBefore(client, message, deps))) {
+            deps.logger.info({ messageId: message.id }, 'taken-over question was answered by the replica that died: not answered again');
+            return;
+          }
+          await handle(client, message, deps, claim);
+        })(),
+      ),
+    );
   });
 }
 
-async function handle(client: Client<true>, message: Message, deps: DiscordDeps): Promise<void> {
+/**
+ * Whether the bot has replied to `message` already: a message of the bot after it in the channel
+ * that references it. When Discord can't be asked, no (an answer twice rather than none).
+ */
+async function repliedBefore(client: Client<true>, message: Message, deps: DiscordDeps): Promise<boolean> {
+  try {
+    const after = await message.channel.messages.fetch({ after: message.id, limit: 100 });
+    return after.some((reply) => reply.author.id === client.user.id && reply.reference?.messageId === message.id);
+  } catch (error) {
+    deps.logger.warn({ err: error, messageId: message.id }, 'could not read the channel to see whether a replica that died had answered already: answering');
+    return false;
+  }
+}
+
+async function handle(client: Client<true>, message: Message, deps: DiscordDeps, claim: Claim): Promise<void> {
   if (message.author.bot || message.author.id === client.user.id || message.system) return;
   const inDm = !message.inGuild();
   // @everyone and role mentions are not questions for the bot; only a mention of the bot itself
@@ -46,6 +72,7 @@ async function handle(client: Client<true>, message: Message, deps: DiscordDeps)
     if (outcome.kind === 'answer' && outcome.answer.context) {
       logger.debug({ questionId, conversation: conversation.kind, reading: outcome.answer.context.kind }, 'discord question read in context');
     }
+    if (!(await claim.stillMine())) return;
     const sent = await message.reply(
       outcome.kind === 'answer'
         ? {

@@ -412,6 +412,16 @@ function buildRoutes(state: DiscordState, links: RestLinks): Route[] {
     return message;
   };
   add('GET', '/channels/:channelId/messages/:messageId', ({ params }) => ok(messageIn(params)));
+  // A channel's messages, newest first as Discord lists them; `after` (a message id) and `limit` as Discord reads them.
+  add('GET', '/channels/:channelId/messages', ({ params, query }) => {
+    const channelId = state.channel(param(params, 'channelId')).id;
+    const after = query.get('after');
+    const limit = Math.min(Math.max(Number(query.get('limit') ?? 50) || 50, 1), 100);
+    const listed = [...state.messages.values()]
+      .filter((message) => message.channel_id === channelId && (after === null || BigInt(message.id) > BigInt(after)))
+      .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+    return ok(listed.slice(0, limit));
+  });
   add('PATCH', '/channels/:channelId/messages/:messageId', ({ params, body, files }) => {
     const message = messageIn(params);
     if (message.author.id !== fixture.bot.id) throw new DiscordApiError(403, 50005, 'Cannot edit a message authored by another user');
