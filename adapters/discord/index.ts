@@ -99,8 +99,10 @@ export function createDiscordAdapter(deps: {
    */
   const serveWithLease = async (held: Lease): Promise<void> => {
     for (;;) {
-      status = 'standby: another replica holds the Discord gateway';
-      await held.acquire(stopping.signal);
+      // Not ready until it holds the gateway or knows another replica does: a /readyz of 200 on
+      // every replica would otherwise say nothing about whether any of them serves Discord.
+      status = 'connecting: taking the Discord gateway lease';
+      await held.acquire(stopping.signal, () => (status = 'standby: another replica holds the Discord gateway'));
       logger.info('holding the Discord gateway lease: connecting');
       await connect();
       await Promise.race([held.lost(), new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }))]);

@@ -97,8 +97,11 @@ export interface KnowledgeSync {
 
 /** Exclusive ownership of something only one replica may do at a time (the Discord gateway). */
 export interface Lease {
-  /** Resolves once this replica holds the lease; waits while another one does. Rejects when `signal` aborts. */
-  acquire(signal: AbortSignal): Promise<void>;
+  /**
+   * Resolves once this replica holds the lease; waits while another one does (`onStandby` is
+   * called each time a try finds it held). Rejects when `signal` aborts.
+   */
+  acquire(signal: AbortSignal, onStandby?: () => void): Promise<void>;
   /** Resolves when a held lease is lost (the database connection that holds it broke). */
   lost(): Promise<void>;
   /** Lets go of the lease, so another replica takes over at once. */

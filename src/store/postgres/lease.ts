@@ -32,12 +32,13 @@ export class PostgresLease implements Lease {
     this.#everyMs = options.checkEveryMs ?? 3_000;
   }
 
-  async acquire(signal: AbortSignal): Promise<void> {
+  async acquire(signal: AbortSignal, onStandby?: () => void): Promise<void> {
     let lastProblem = '';
     for (;;) {
       if (signal.aborted) throw new StoppedError(this.options.name);
       try {
         if (await this.#tryAcquire()) return;
+        onStandby?.();
       } catch (error) {
         const problem = describeDatabaseError(error, this.options.url);
         if (problem !== lastProblem) this.options.logger.warn(`${problem}: cannot take the ${this.options.name} lease yet`);

@@ -156,6 +156,9 @@ export class PostgresStore {
     this.#listener = listener;
     try {
       // The LISTEN connection stands for this replica's life: its event claims name this session.
+      // Should this machine stop answering, the server must end the session in seconds (another
+      // replica then takes its events over), not after the kernel's two hours.
+      await listener.query('SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 3; SET tcp_keepalives_count = 3');
       const { rows } = await listener.query<{ pid: number; started: string }>('SELECT pid, backend_start::text AS started FROM pg_stat_activity WHERE pid = pg_backend_pid()');
       const session = rows[0];
       if (session === undefined) throw new Error('the database did not show this connection in pg_stat_activity');
