@@ -52,6 +52,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const repliesTo = (message: APIMessage) =>
   discord.requests.filter((r) => r.method === 'POST' && r.route === '/channels/:channelId/messages' && JSON.stringify(r.body).includes(message.id));
 
+/** Resolves once the bot has read the channel (the takeover's look) and had time to reply after it. */
+async function lookedAndSettled(): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!discord.requests.some((r) => r.method === 'GET' && r.route === '/channels/:channelId/messages') && Date.now() < deadline) await sleep(20);
+  await sleep(500);
+}
+
 beforeEach(async () => {
   discord = await startDiscordStandIn({ heartbeatIntervalMs: 250 });
   folder = await makeKnowledgeDir();
@@ -85,9 +92,7 @@ describe('a Discord message taken over from a replica that died', () => {
     await start(claims);
     const question = discord.payloads.guildMentionMessage({ question: 'kpc director name' });
     discord.dispatch('MESSAGE_CREATE', question);
-    const deadline = Date.now() + 5_000;
-    while (!discord.requests.some((r) => r.method === 'GET' && r.route === '/channels/:channelId/messages') && Date.now() < deadline) await sleep(20);
-    await sleep(500);
+    await lookedAndSettled();
     expect(repliesTo(question).map((r) => JSON.stringify(r.body))).toEqual([expect.stringContaining('Answer from the replica that died')]);
   }, 30_000);
 
@@ -97,9 +102,7 @@ describe('a Discord message taken over from a replica that died', () => {
     await start(claims);
     const question = discord.payloads.guildMentionMessage({ question: 'kpc director name' });
     discord.dispatch('MESSAGE_CREATE', question);
-    const deadline = Date.now() + 5_000;
-    while (!discord.requests.some((r) => r.method === 'GET' && r.route === '/channels/:channelId/messages') && Date.now() < deadline) await sleep(20);
-    await sleep(500);
+    await lookedAndSettled();
     expect(repliesTo(question)).toHaveLength(0);
   }, 30_000);
 });
