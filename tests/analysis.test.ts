@@ -166,3 +166,35 @@ describe('sentences read with the sentence before', () => {
     expect(reply.answer).toBe('It was opened by Dr. Lee Min-ho, director of the host center.');
   });
 });
+
+describe('names a passage lacks', () => {
+  let engine: KnowledgeEngine;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    const folder = await makeKnowledgeDir(
+      {
+        'awards.md': article(
+          { id: 'awards', title: 'Cooperative awards', date: '2020-02-01' },
+          'The most valuable player award of the farming cooperative league went to a rice grower from Carolina.',
+        ),
+        'visit.md': article({ id: 'visit', title: 'Visitors', date: '2020-03-01' }, 'The Panthers visited the APO secretariat in Tokyo in March.'),
+      },
+      { shipped: false },
+    );
+    cleanup = folder.cleanup;
+    engine = await createEngine({ knowledgeDir: folder.dir });
+  });
+  afterAll(() => cleanup());
+
+  it('does not answer from a passage that lacks a name the question gives, however many other words it has', () => {
+    const reply = engine.answer('Who was the most valuable player of the Carolina Panthers league?');
+    expect(reply.answered, `quoted: ${reply.answer}`).toBe(false);
+  });
+
+  it('answers from the passage that has the names', () => {
+    const reply = engine.answer('When did the Panthers visit the APO secretariat?');
+    expect(reply.answered).toBe(true);
+    expect(reply.citations[0]?.id).toBe('visit');
+  });
+});

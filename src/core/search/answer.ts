@@ -43,8 +43,16 @@ export interface FollowUp {
   readonly onlyArticle?: string;
 }
 
-/** How much of a question's weight the answering passage must cover; less is declined. */
-const MIN_PASSAGE_COVERAGE = 0.55;
+/**
+ * How much of a question's weight the answering passage must cover; less is declined. A question
+ * of four words or more may leave more uncovered (a word of its own phrasing, "What religion was
+ * she raised in?" for "a Methodist household"); in a shorter one a missing word is the subject
+ * ("Who is the president of Japan?"), unless it is a follow-up, whose subject comes from the
+ * conversation. SQuAD tuning half: see docs/BENCHMARKS.md.
+ */
+const MIN_PASSAGE_COVERAGE = 0.45;
+const MIN_SHORT_QUESTION_COVERAGE = 0.6;
+const SHORT_QUESTION_UNITS = 4;
 /** ...and how much the quoted sentence itself must cover. */
 const MIN_SENTENCE_COVERAGE = 0.3;
 /** Passages read closely for the best sentence. */
@@ -131,8 +139,16 @@ export function answerQuestion(
   const candidates = results
     .slice(0, CANDIDATE_PASSAGES)
     .flatMap((result) => readPassage(snapshot, reading, result, topScore) ?? []);
-  const best = pickSentence(analyzed, candidates);
-  if (!best || best.passage.coverage < MIN_PASSAGE_COVERAGE || best.coverage < MIN_SENTENCE_COVERAGE) {
+  // A passage that lacks a name the question gives (a capitalised word, an acronym) answers
+  // another question: "Which Carolina Panthers player..." is not answered from a passage about
+  // another team, however many of its other words match. The best passage that has them all
+  // answers, if any does.
+  const named = candidates.filter((candidate) => !lacksName(analyzed, candidate));
+  const best = pickSentence(analyzed, named.length > 0 ? named : candidates);
+  // A follow-up is short by nature: its subject comes from the conversation.
+  const short = ownUnits.length < SHORT_QUESTION_UNITS && followUp === undefined;
+  const minCoverage = short ? MIN_SHORT_QUESTION_COVERAGE : MIN_PASSAGE_COVERAGE;
+  if (!best || best.passage.coverage < minCoverage || best.coverage < MIN_SENTENCE_COVERAGE || lacksName(analyzed, best.passage)) {
     return decline('weak-match', { unmatchedTerms: unmatchedWords, nearest });
   }
 
@@ -370,6 +386,11 @@ const ANTECEDENT_SHARE = 0.8;
 function withAntecedent(sentence: Sentence, own: readonly number[], previous: readonly number[] | undefined): readonly number[] {
   if (previous === undefined || !POINTS_BACK.test(sentence.text)) return own;
   return own.map((match, i) => Math.max(match, ANTECEDENT_SHARE * (previous[i] ?? 0)));
+}
+
+/** Whether the question names something (its own words, not carried over) the passage does not. */
+function lacksName(analyzed: AnalyzedQuestion, candidate: Candidate): boolean {
+  return analyzed.units.some((unit, i) => unit.kind === 'term' && unit.isName && !unit.carried && !((candidate.matches[i] ?? 0) > 0));
 }
 
 function coverage(units: readonly QueryUnit[], matches: readonly number[]): number {
