@@ -3,6 +3,7 @@ import { createEngine, type KnowledgeEngine } from '../src/core/index.js';
 import { acronymKey, findAcronyms, learnAcronyms, titleInitials } from '../src/core/knowledge/acronyms.js';
 import { tokenize } from '../src/core/text/analyze.js';
 import { irregularBase } from '../src/core/text/lemmas.js';
+import { synonymsOf } from '../src/core/text/synonyms.js';
 import { hasKind } from '../src/core/search/answer.js';
 import type { Article } from '../src/core/types.js';
 import { article, makeKnowledgeDir } from './helpers/knowledgeDir.js';
@@ -196,5 +197,67 @@ describe('names a passage lacks', () => {
     const reply = engine.answer('When did the Panthers visit the APO secretariat?');
     expect(reply.answered).toBe(true);
     expect(reply.citations[0]?.id).toBe('visit');
+  });
+});
+
+describe('synonyms (WordNet)', () => {
+  it("gives the other words of a word's most common sense, for inflected forms too", () => {
+    expect(synonymsOf('film')).toContain('movie');
+    expect(synonymsOf('films')).toContain('movie');
+    expect(synonymsOf('big')).toContain('large');
+    expect(synonymsOf('qwzx')).toEqual([]);
+    expect(synonymsOf('film')).not.toContain('film');
+  });
+
+  describe('in answers', () => {
+    let engine: KnowledgeEngine;
+    let cleanup: () => Promise<void>;
+
+    beforeAll(async () => {
+      const folder = await makeKnowledgeDir(
+        {
+          'festival.md': article(
+            { id: 'festival', title: 'Productivity festival', date: '2020-02-01' },
+            'The festival opened with a keynote on lean management. A short talk about factory workers in Manila was given on the first day. A short film about factory workers in Manila was given on the second day.',
+          ),
+        },
+        { shipped: false },
+      );
+      cleanup = folder.cleanup;
+      engine = await createEngine({ knowledgeDir: folder.dir });
+    });
+    afterAll(() => cleanup());
+
+    it('matches a synonym of a question word, for less than the word itself', () => {
+      const reply = engine.answer('When was the movie about factory workers given?');
+      expect(reply.answered).toBe(true);
+      expect(reply.answer).toBe('A short film about factory workers in Manila was given on the second day.');
+    });
+  });
+});
+
+describe('a period named in the sentence', () => {
+  let engine: KnowledgeEngine;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    const folder = await makeKnowledgeDir(
+      {
+        'history.md': article(
+          { id: 'history', title: 'History of the center', date: '2020-02-01' },
+          'In 2005 the center trained 450 consultants. In 1995 the center trained 300 consultants.',
+        ),
+      },
+      { shipped: false },
+    );
+    cleanup = folder.cleanup;
+    engine = await createEngine({ knowledgeDir: folder.dir });
+  });
+  afterAll(() => cleanup());
+
+  it('prefers, in an article of many years, the sentence about the year asked for', () => {
+    const reply = engine.answer('How many consultants did the center train in the 1990s?');
+    expect(reply.answered).toBe(true);
+    expect(reply.answer).toBe('In 1995 the center trained 300 consultants.');
   });
 });

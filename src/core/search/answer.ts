@@ -357,7 +357,10 @@ function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: Sea
     return readPassageText(passage.article.title, passage.text, snapshot.glossary, articlePeriods);
   });
   const matches = analyzed.units.map((unit) => unitMatch(unit, reading.whole));
-  const context = { matches, searchScore: result.score, topScore };
+  const dated = snapshot.periods.get(passage.article.id)?.dated;
+  // An article dated in the period the question names is about that time throughout.
+  const datedIn = analyzed.units.map((unit) => unit.kind === 'period' && dated !== undefined && wantedKeys(unit.period).some((key) => dated.has(key)));
+  const context = { matches, searchScore: result.score, topScore, datedIn };
   const own = reading.sentences.map(({ features }) => analyzed.units.map((unit) => unitMatch(unit, features)));
   // Each sentence is scored once, here.
   const sentences = reading.sentences.map(({ sentence, features }, i): ReadSentence => {
@@ -372,6 +375,9 @@ function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: Sea
   if (bestSentence === undefined) return undefined;
   return { passage, searchScore: result.score, sentences, matches, coverage: coverage(analyzed.units, matches), bestSentence };
 }
+
+/** The bonus, in mean unit weights, of a sentence that names the period the question asks about. */
+const PERIOD_IN_SENTENCE = 1;
 
 /** A sentence that starts by pointing back ("It was opened by...", "This protects them from..."). */
 const POINTS_BACK = /^(?:it|its|this|these|that|those|they|their|he|his|she|her|the latter|such)\b/i;
@@ -433,7 +439,7 @@ function sentenceScore(
   features: TextFeatures,
   sentence: Sentence,
   sentenceMatches: readonly number[],
-  passage: { matches: readonly number[]; searchScore: number; topScore: number },
+  passage: { matches: readonly number[]; searchScore: number; topScore: number; datedIn: readonly boolean[] },
 ): number {
   const units = analyzed.units;
   const meanWeight = analyzed.meanWeight;
@@ -448,6 +454,11 @@ function sentenceScore(
     if (analyzed.surfaceWords.has(token.lower)) score += 0.1 * meanWeight;
   }
   score += 0.3 * meanWeight * adjacentPairs(analyzed, features);
+  // In an article that spans many years, a sentence that names the period asked about ("In
+  // 2012, she signed...") is about that time, not another one of the article's.
+  units.forEach((unit, i) => {
+    if (unit.kind === 'period' && !passage.datedIn[i] && (sentenceMatches[i] ?? 0) > 0) score += PERIOD_IN_SENTENCE * meanWeight;
+  });
   if (hasKind(analyzed.kind, sentence.text, analyzed.questionLower)) score += 0.6 * meanWeight;
   // Long sentences match more words by chance: a gentle penalty past 60 words.
   const words = features.tokens.length;

@@ -1,11 +1,14 @@
 import type { ConceptMatch } from '../knowledge/glossary.js';
-import type { Token } from '../text/analyze.js';
+import { lowerWord, termOf, type Token } from '../text/analyze.js';
+import { synonymsOf } from '../text/synonyms.js';
 import { wantedKeys } from './periods.js';
 import type { QueryUnit } from './query.js';
 
 /** Partial matches (a typo, a word cut short) count for less than the word itself. */
 export const FUZZY_WEIGHT = 0.5;
 export const PREFIX_WEIGHT = 0.4;
+/** A synonym ("movie" for "film") counts for less than the word itself. */
+export const SYNONYM_WEIGHT = 0.5;
 const NUMBER = /^[\d.]+$/;
 
 /**
@@ -74,9 +77,10 @@ export function unitMatch(unit: QueryUnit, features: TextFeatures): number {
   switch (unit.kind) {
     case 'term': {
       if (features.terms.has(unit.term)) return 1;
-      // As in retrieval, a word the knowledge uses is only ever matched as it is.
-      if (unit.known) return 0;
-      let best = 0;
+      const synonym = synonymTerms(unit).some((term) => features.terms.has(term)) ? SYNONYM_WEIGHT : 0;
+      // As in retrieval, a word the knowledge uses is only ever matched as it is (or as a synonym).
+      if (unit.known) return synonym;
+      let best = synonym;
       for (const term of features.terms) best = Math.max(best, looseMatch(unit, term));
       return best;
     }
@@ -89,6 +93,29 @@ export function unitMatch(unit: QueryUnit, features: TextFeatures): number {
     case 'period':
       return wantedKeys(unit.period).some((key) => features.periods.has(key)) ? 1 : 0;
   }
+}
+
+const unitSynonyms = new WeakMap<QueryUnit, readonly string[]>();
+
+/**
+ * The index terms of a question word's synonyms, looked up the first time a text lacks the word
+ * itself (so a search alone never reads WordNet). Names and words carried over from earlier
+ * questions have none.
+ */
+function synonymTerms(unit: QueryUnit & { kind: 'term' }): readonly string[] {
+  let terms = unitSynonyms.get(unit);
+  if (terms === undefined) {
+    const found = new Set<string>();
+    if (!unit.isName && !unit.carried) {
+      for (const word of synonymsOf(lowerWord(unit.words[0] ?? ''))) {
+        const term = termOf(word);
+        if (term !== unit.term) found.add(term);
+      }
+    }
+    terms = [...found];
+    unitSynonyms.set(unit, terms);
+  }
+  return terms;
 }
 
 /** Whether a token stands for a unit, for highlighting it in a snippet. */
