@@ -10,6 +10,22 @@ import { article, makeKnowledgeDir } from './helpers/knowledgeDir.js';
 
 const termsOf = (text: string): string[] => tokenize(text).filter((t) => !t.stop).map((t) => t.term);
 
+/** An engine over a scratch knowledge folder of these files alone, for the tests of one describe block. */
+function engineOver(files: Record<string, string>): () => KnowledgeEngine {
+  let engine: KnowledgeEngine | undefined;
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const folder = await makeKnowledgeDir(files, { shipped: false });
+    cleanup = folder.cleanup;
+    engine = await createEngine({ knowledgeDir: folder.dir });
+  });
+  afterAll(() => cleanup?.());
+  return () => {
+    if (engine === undefined) throw new Error('engineOver: used before beforeAll ran');
+    return engine;
+  };
+}
+
 describe('irregular forms (lemmas)', () => {
   it('maps irregular verb and noun forms to their base word', () => {
     expect(irregularBase('met')).toBe('meet');
@@ -62,63 +78,45 @@ describe('acronyms learned from the knowledge', () => {
 });
 
 describe('answers with learned acronyms', () => {
-  let engine: KnowledgeEngine;
-  let cleanup: () => Promise<void>;
-
-  beforeAll(async () => {
-    const folder = await makeKnowledgeDir(
-      {
-        'new-york-city.md': article(
-          { id: 'new-york-city', title: 'New York City', date: '2020-02-01' },
-          'New York City has five boroughs.\n\nAbout a quarter of the residents are Catholic, making it the largest religious group in the city.',
-        ),
-        'tokyo.md': article(
-          { id: 'tokyo', title: 'Tokyo', date: '2020-03-01' },
-          'The Tokyo Metropolitan Government (TMG) runs the city. Most residents follow Shinto and Buddhism, the religious traditions of the city.',
-        ),
-      },
-      { shipped: false },
-    );
-    cleanup = folder.cleanup;
-    engine = await createEngine({ knowledgeDir: folder.dir });
-  });
-  afterAll(() => cleanup());
+  const engine = engineOver(
+    {
+      'new-york-city.md': article(
+        { id: 'new-york-city', title: 'New York City', date: '2020-02-01' },
+        'New York City has five boroughs.\n\nAbout a quarter of the residents are Catholic, making it the largest religious group in the city.',
+      ),
+      'tokyo.md': article(
+        { id: 'tokyo', title: 'Tokyo', date: '2020-03-01' },
+        'The Tokyo Metropolitan Government (TMG) runs the city. Most residents follow Shinto and Buddhism, the religious traditions of the city.',
+      ),
+    },
+  );
 
   it('reads an acronym the text never uses as the words of a title it stands for', () => {
-    const reply = engine.answer('What is the largest religious group in NYC?');
+    const reply = engine().answer('What is the largest religious group in NYC?');
     expect(reply.answered).toBe(true);
     expect(reply.citations[0]?.id).toBe('new-york-city');
     expect(reply.answer).toContain('Catholic');
   });
 
   it('reads an acronym an article defines as its words', () => {
-    const reply = engine.answer('What does the TMG run?');
+    const reply = engine().answer('What does the TMG run?');
     expect(reply.answered).toBe(true);
     expect(reply.citations[0]?.id).toBe('tokyo');
   });
 });
 
 describe('answers with irregular forms', () => {
-  let engine: KnowledgeEngine;
-  let cleanup: () => Promise<void>;
-
-  beforeAll(async () => {
-    const folder = await makeKnowledgeDir(
-      {
-        'chopin.md': article(
-          { id: 'chopin', title: 'Chopin in Paris', date: '2020-02-01' },
-          'Chopin moved to Paris in 1831.\n\nIn 1833 Chopin met John Field, whose nocturnes he admired.',
-        ),
-      },
-      { shipped: false },
-    );
-    cleanup = folder.cleanup;
-    engine = await createEngine({ knowledgeDir: folder.dir });
-  });
-  afterAll(() => cleanup());
+  const engine = engineOver(
+    {
+      'chopin.md': article(
+        { id: 'chopin', title: 'Chopin in Paris', date: '2020-02-01' },
+        'Chopin moved to Paris in 1831.\n\nIn 1833 Chopin met John Field, whose nocturnes he admired.',
+      ),
+    },
+  );
 
   it('finds "met" for a question that asks when they "meet"', () => {
-    const reply = engine.answer('When did Chopin meet Field?');
+    const reply = engine().answer('When did Chopin meet Field?');
     expect(reply.answered).toBe(true);
     expect(reply.answer).toBe('In 1833 Chopin met John Field, whose nocturnes he admired.');
   });
@@ -143,58 +141,40 @@ describe('answer types', () => {
 });
 
 describe('sentences read with the sentence before', () => {
-  let engine: KnowledgeEngine;
-  let cleanup: () => Promise<void>;
-
-  beforeAll(async () => {
-    const folder = await makeKnowledgeDir(
-      {
-        'mission.md': article(
-          { id: 'mission', title: 'Study mission in Seoul', date: '2019-05-20' },
-          'Participants later toured an incubator opened by Park Ji-sung in 2016. The study mission on smart factories was inaugurated in Seoul on 10 May. It was opened by Dr. Lee Min-ho, director of the host center.',
-        ),
-      },
-      { shipped: false },
-    );
-    cleanup = folder.cleanup;
-    engine = await createEngine({ knowledgeDir: folder.dir });
-  });
-  afterAll(() => cleanup());
+  const engine = engineOver(
+    {
+      'mission.md': article(
+        { id: 'mission', title: 'Study mission in Seoul', date: '2019-05-20' },
+        'Participants later toured an incubator opened by Park Ji-sung in 2016. The study mission on smart factories was inaugurated in Seoul on 10 May. It was opened by Dr. Lee Min-ho, director of the host center.',
+      ),
+    },
+  );
 
   it('quotes the sentence that points back with "It" when it holds the answer', () => {
-    const reply = engine.answer('Who opened the study mission?');
+    const reply = engine().answer('Who opened the study mission?');
     expect(reply.answered).toBe(true);
     expect(reply.answer).toBe('It was opened by Dr. Lee Min-ho, director of the host center.');
   });
 });
 
 describe('names a passage lacks', () => {
-  let engine: KnowledgeEngine;
-  let cleanup: () => Promise<void>;
-
-  beforeAll(async () => {
-    const folder = await makeKnowledgeDir(
-      {
-        'awards.md': article(
-          { id: 'awards', title: 'Cooperative awards', date: '2020-02-01' },
-          'The most valuable player award of the farming cooperative league went to a rice grower from Carolina.',
-        ),
-        'visit.md': article({ id: 'visit', title: 'Visitors', date: '2020-03-01' }, 'The Panthers visited the APO secretariat in Tokyo in March.'),
-      },
-      { shipped: false },
-    );
-    cleanup = folder.cleanup;
-    engine = await createEngine({ knowledgeDir: folder.dir });
-  });
-  afterAll(() => cleanup());
+  const engine = engineOver(
+    {
+      'awards.md': article(
+        { id: 'awards', title: 'Cooperative awards', date: '2020-02-01' },
+        'The most valuable player award of the farming cooperative league went to a rice grower from Carolina.',
+      ),
+      'visit.md': article({ id: 'visit', title: 'Visitors', date: '2020-03-01' }, 'The Panthers visited the APO secretariat in Tokyo in March.'),
+    },
+  );
 
   it('does not answer from a passage that lacks a name the question gives, however many other words it has', () => {
-    const reply = engine.answer('Who was the most valuable player of the Carolina Panthers league?');
+    const reply = engine().answer('Who was the most valuable player of the Carolina Panthers league?');
     expect(reply.answered, `quoted: ${reply.answer}`).toBe(false);
   });
 
   it('answers from the passage that has the names', () => {
-    const reply = engine.answer('When did the Panthers visit the APO secretariat?');
+    const reply = engine().answer('When did the Panthers visit the APO secretariat?');
     expect(reply.answered).toBe(true);
     expect(reply.citations[0]?.id).toBe('visit');
   });
@@ -210,26 +190,17 @@ describe('synonyms (WordNet)', () => {
   });
 
   describe('in answers', () => {
-    let engine: KnowledgeEngine;
-    let cleanup: () => Promise<void>;
-
-    beforeAll(async () => {
-      const folder = await makeKnowledgeDir(
-        {
-          'festival.md': article(
-            { id: 'festival', title: 'Productivity festival', date: '2020-02-01' },
-            'The festival opened with a keynote on lean management. A short talk about factory workers in Manila was given on the first day. A short film about factory workers in Manila was given on the second day.',
-          ),
-        },
-        { shipped: false },
-      );
-      cleanup = folder.cleanup;
-      engine = await createEngine({ knowledgeDir: folder.dir });
-    });
-    afterAll(() => cleanup());
+    const engine = engineOver(
+      {
+        'festival.md': article(
+          { id: 'festival', title: 'Productivity festival', date: '2020-02-01' },
+          'The festival opened with a keynote on lean management. A short talk about factory workers in Manila was given on the first day. A short film about factory workers in Manila was given on the second day.',
+        ),
+      },
+    );
 
     it('matches a synonym of a question word, for less than the word itself', () => {
-      const reply = engine.answer('When was the movie about factory workers given?');
+      const reply = engine().answer('When was the movie about factory workers given?');
       expect(reply.answered).toBe(true);
       expect(reply.answer).toBe('A short film about factory workers in Manila was given on the second day.');
     });
@@ -237,26 +208,17 @@ describe('synonyms (WordNet)', () => {
 });
 
 describe('a period named in the sentence', () => {
-  let engine: KnowledgeEngine;
-  let cleanup: () => Promise<void>;
-
-  beforeAll(async () => {
-    const folder = await makeKnowledgeDir(
-      {
-        'history.md': article(
-          { id: 'history', title: 'History of the center', date: '2020-02-01' },
-          'In 2005 the center trained 450 consultants. In 1995 the center trained 300 consultants.',
-        ),
-      },
-      { shipped: false },
-    );
-    cleanup = folder.cleanup;
-    engine = await createEngine({ knowledgeDir: folder.dir });
-  });
-  afterAll(() => cleanup());
+  const engine = engineOver(
+    {
+      'history.md': article(
+        { id: 'history', title: 'History of the center', date: '2020-02-01' },
+        'In 2005 the center trained 450 consultants. In 1995 the center trained 300 consultants.',
+      ),
+    },
+  );
 
   it('prefers, in an article of many years, the sentence about the year asked for', () => {
-    const reply = engine.answer('How many consultants did the center train in the 1990s?');
+    const reply = engine().answer('How many consultants did the center train in the 1990s?');
     expect(reply.answered).toBe(true);
     expect(reply.answer).toBe('In 1995 the center trained 300 consultants.');
   });
