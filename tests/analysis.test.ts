@@ -189,6 +189,12 @@ describe('synonyms (WordNet)', () => {
     expect(synonymsOf('film')).not.toContain('film');
   });
 
+  it('finds words at both ends of the sorted index, and nothing for what is no word', () => {
+    expect(synonymsOf('zymurgy')).toContain('zymology');
+    expect(synonymsOf('abnegate')).toContain('deny');
+    for (const word of ['', 'naïve', "it's", 'x'.repeat(5_000), '2018']) expect(synonymsOf(word)).toEqual([]);
+  });
+
   describe('in answers', () => {
     const engine = engineOver(
       {
