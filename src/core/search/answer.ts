@@ -68,7 +68,7 @@ const MENTIONED_PERIOD_BOOST = 1.3;
  */
 const FIELD_BOOST = { title: 0.3, text: 1, tags: 0.5 };
 /** The word after "which" or "what" names what the answer is ("which incubators"): it weighs more. */
-const FOCUS_BOOST = 2;
+const FOCUS_BOOST = 1.5;
 /** This many words found nothing, and they are at least a third of the question: declined. */
 const MAX_UNKNOWN_WORDS = 2;
 /** The previous answer's article ranks this much higher for a follow-up that names no period. */
@@ -450,9 +450,10 @@ function sentenceScore(
     score += weight * ((effective[i] ?? 0) + 0.25 * (passage.matches[i] ?? 0));
   });
   score += 0.5 * meanWeight * (passage.searchScore / passage.topScore);
-  for (const token of features.tokens) {
-    if (analyzed.surfaceWords.has(token.lower)) score += 0.1 * meanWeight;
-  }
+  // Each of the question's words as written counts once: a sentence that repeats one is no better for it.
+  const written = new Set<string>();
+  for (const token of features.tokens) if (analyzed.surfaceWords.has(token.lower)) written.add(token.lower);
+  score += 0.1 * meanWeight * written.size;
   score += 0.3 * meanWeight * adjacentPairs(analyzed, features);
   // In an article that spans many years, a sentence that names the period asked about ("In
   // 2012, she signed...") is about that time, not another one of the article's.
