@@ -139,19 +139,18 @@ export function answerQuestion(
   const candidates = results
     .slice(0, CANDIDATE_PASSAGES)
     .flatMap((result) => readPassage(snapshot, reading, result, topScore) ?? []);
-  // A passage that lacks a name the question gives (a capitalised word, an acronym) answers
-  // another question: "Which Carolina Panthers player..." is not answered from a passage about
-  // another team, however many of its other words match. The best passage that has them all
-  // answers, if any does.
   // A follow-up is short by nature: its subject comes from the conversation.
   const short = ownUnits.length < SHORT_QUESTION_UNITS && followUp === undefined;
   const minCoverage = short ? MIN_SHORT_QUESTION_COVERAGE : MIN_PASSAGE_COVERAGE;
+  // A passage that lacks a name the question gives (a capitalised word, an acronym) answers
+  // another question: "Which Carolina Panthers player..." is not answered from a passage about
+  // another team, however many of its other words match. Only passages that have them all may
+  // answer, and among them first those that cover enough of the question, however long their
+  // sentences (a long one scores less).
   const named = candidates.filter((candidate) => !lacksName(analyzed, candidate));
-  // The quote comes from a passage that could answer: one that covers enough of the question,
-  // however long its sentences (a long one scores less), before one that does not.
   const eligible = named.filter((candidate) => candidate.coverage >= minCoverage);
-  const best = pickSentence(analyzed, eligible.length > 0 ? eligible : named.length > 0 ? named : candidates);
-  if (!best || best.passage.coverage < minCoverage || best.coverage < MIN_SENTENCE_COVERAGE || lacksName(analyzed, best.passage)) {
+  const best = pickSentence(analyzed, eligible.length > 0 ? eligible : named);
+  if (!best || best.passage.coverage < minCoverage || best.coverage < MIN_SENTENCE_COVERAGE) {
     return decline('weak-match', { unmatchedTerms: unmatchedWords, nearest });
   }
 
