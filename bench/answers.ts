@@ -15,6 +15,7 @@
  * --misses FILE  where the engine's misses go (default bench/results/answer-misses.jsonl, not committed)
  * --half H       run only the tuning half, only the held-out half, or all questions without the
  *                split (default: all questions, reported per half and together)
+ * --engine-only  skip the two baselines (a quicker run while trying a change)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -74,7 +75,7 @@ const ENGINE_NAME = 'apo-bot ask --json';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, misses: { type: 'string' }, half: { type: 'string' } },
+    options: { data: { type: 'string' }, misses: { type: 'string' }, half: { type: 'string' }, 'engine-only': { type: 'boolean' } },
     strict: true,
   });
   const half = values.half;
@@ -104,7 +105,8 @@ async function main(): Promise<void> {
   const systems: SystemRun[] = [
     { name: ENGINE_NAME, results: asked.map((q, i) => judged(q, engineAnswers[i] as AskJsonAnswer, (engineAnswers[i] as AskJsonAnswer).tookMs, golds)) },
   ];
-  for (const baseline of [new SentenceBaseline(bench.passages), new ParagraphBaseline(bench.passages)] as QuotingSystem[]) {
+  const baselines = values['engine-only'] === true ? [] : [new SentenceBaseline(bench.passages), new ParagraphBaseline(bench.passages)];
+  for (const baseline of baselines as QuotingSystem[]) {
     console.log(`${baseline.name}: answering...`);
     systems.push({ name: baseline.name, results: asked.map((q) => timed(baseline, q, golds)) });
   }
