@@ -5,6 +5,7 @@ import { tokenize } from '../src/core/text/analyze.js';
 import { irregularBase } from '../src/core/text/lemmas.js';
 import { synonymsOf } from '../src/core/text/synonyms.js';
 import { hasKind } from '../src/core/search/answer.js';
+import { kindOf } from '../src/core/search/query.js';
 import type { Article } from '../src/core/types.js';
 import { article, makeKnowledgeDir } from './helpers/knowledgeDir.js';
 
@@ -123,6 +124,15 @@ describe('answers with irregular forms', () => {
 });
 
 describe('answer types', () => {
+  it('reads the kind of thing asked for from the question words', () => {
+    expect(kindOf('Who opened the centre?')).toBe('person');
+    expect(kindOf('In what century was the temple built?')).toBe('date');
+    expect(kindOf('How old was Katharina when she married?')).toBe('number');
+    expect(kindOf('How far is the port from the city?')).toBe('number');
+    expect(kindOf('What river runs through the city?')).toBe('place');
+    expect(kindOf('What did the mission study?')).toBeUndefined();
+  });
+
   it('sees the kind of thing a question asks for in a sentence', () => {
     expect(hasKind('date', 'She rose to fame in the late 1990s.', 'when did she become famous?')).toBe(true);
     expect(hasKind('date', 'The mission began on 12 June.', 'when did the mission begin?')).toBe(true);
@@ -154,6 +164,21 @@ describe('sentences read with the sentence before', () => {
     const reply = engine().answer('Who opened the study mission?');
     expect(reply.answered).toBe(true);
     expect(reply.answer).toBe('It was opened by Dr. Lee Min-ho, director of the host center.');
+  });
+
+  describe('a sentence that does not point back', () => {
+    const explorer = engineOver({
+      'harbour.md': article(
+        { id: 'harbour', title: 'Early voyages', date: '2019-05-20' },
+        'Verrazzano anchored in the harbour in 1524 with a crew of fifty. The colony was called Nouvelle Angoulême by the settlers. Dutch traders came to the harbour in 1609.',
+      ),
+    });
+
+    it('still reads with the sentence before, a little less', () => {
+      const reply = explorer().answer("What did Verrazzano's crew call the colony?");
+      expect(reply.answered).toBe(true);
+      expect(reply.answer).toBe('The colony was called Nouvelle Angoulême by the settlers.');
+    });
   });
 });
 

@@ -385,15 +385,23 @@ const PERIOD_IN_SENTENCE = 1;
 const POINTS_BACK = /^(?:it|its|this|these|that|those|they|their|he|his|she|her|the latter|such)\b/i;
 /** How much of what the sentence before matches a sentence that points back to it inherits. */
 const ANTECEDENT_SHARE = 0.8;
+/**
+ * ...and how much any other sentence inherits: the sentence after the one that names the topic
+ * often holds the answer ("He claimed the area for France and named it..." after the sentence
+ * naming Verrazzano). Above the half of the passage's matches every sentence gets in context.
+ */
+const FOLLOWING_SHARE = 0.65;
 
 /**
  * A sentence's matches with what it points back to: "The OSM was inaugurated... It was opened by
  * Dr. Kim" answers "Who opened the OSM?" though the second sentence never names it. A sentence
- * that starts with "it", "this", "they"... inherits most of the sentence before's matches.
+ * that starts with "it", "this", "they"... inherits most of the sentence before's matches, any
+ * other sentence a little less.
  */
 function withAntecedent(sentence: Sentence, own: readonly number[], previous: readonly number[] | undefined): readonly number[] {
-  if (previous === undefined || !POINTS_BACK.test(sentence.text)) return own;
-  return own.map((match, i) => Math.max(match, ANTECEDENT_SHARE * (previous[i] ?? 0)));
+  if (previous === undefined) return own;
+  const share = POINTS_BACK.test(sentence.text) ? ANTECEDENT_SHARE : FOLLOWING_SHARE;
+  return own.map((match, i) => Math.max(match, share * (previous[i] ?? 0)));
 }
 
 /** Whether the question names something (its own words, not carried over) the passage does not. */

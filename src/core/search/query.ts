@@ -72,9 +72,9 @@ export interface Carried {
 
 const KIND_PATTERNS: readonly [AnswerKind, RegExp][] = [
   ['person', /\b(who|whom|whose|which (person|people|expert|experts|official))\b/i],
-  ['date', /\b(when|what (year|date|month|day)|which (year|date|month))\b/i],
-  ['number', /\b(how (many|much|long|big|large)|what (percentage|percent|share|proportion|number|fraction))\b/i],
-  ['place', /\b(where|which (city|cities|country|countries|place|places|location|economy|economies))\b/i],
+  ['number', /\b(how (many|much|long|big|large|old|far|tall|high|often)|what (percentage|percent|share|proportion|number|fraction|age|amount))\b/i],
+  ['date', /\b(when|(what|which) (year|date|month|day|century|decade))\b/i],
+  ['place', /\b(where|(which|what) (city|cities|country|countries|place|places|location|economy|economies|state|region|town|river|continent|island))\b/i],
 ];
 
 /** Inverse document frequency as BM25 defines it; an unseen term gets the highest value. */
@@ -207,7 +207,8 @@ function carriedTerms(unit: QueryUnit): string[] {
   return unit.kind === 'term' ? [unit.term] : [...unit.terms];
 }
 
-function kindOf(question: string): AnswerKind | undefined {
+/** The kind of thing a question asks for, from its question words; undefined when they do not say. */
+export function kindOf(question: string): AnswerKind | undefined {
   return KIND_PATTERNS.find(([, pattern]) => pattern.test(question))?.[0];
 }
 
