@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_MAX_FILE_BYTES, loadKnowledge } from './knowledge/loadKnowledge.js';
 import type { LoadedKnowledge } from './knowledge/loadKnowledge.js';
-import { rankArticles, rankPassages } from './search/answer.js';
+import { rankArticles, rankPassages } from './search/retrieve.js';
 import { answerInConversation } from './search/followUp.js';
 import { buildSnapshot, buildSnapshotInSlices, type Snapshot } from './search/snapshot.js';
 import { splitParagraphs } from './text/passages.js';

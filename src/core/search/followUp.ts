@@ -3,7 +3,8 @@ import { looksNotEnglish } from '../text/language.js';
 import { smallTalkOf } from '../text/smallTalk.js';
 import { QUESTION_FILLERS } from '../text/stopWords.js';
 import type { Answer, AnswerContext, ArticleRef, Audience, ConversationTurn, Citation } from '../types.js';
-import { answerQuestion, declined, mayRead, refOf, type AnswerSettings } from './answer.js';
+import { answerQuestion, declined, refOf, type AnswerSettings } from './answer.js';
+import { mayRead } from './retrieve.js';
 import { findPeriods, wantedKeys, type Period } from './periods.js';
 import { articleById, type Passage, type Snapshot } from './snapshot.js';
 
