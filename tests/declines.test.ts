@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type KnowledgeEngine } from '../src/core/index.js';
+import { createEngine, loadKnowledge, type KnowledgeEngine } from '../src/core/index.js';
+import { suggestQuestions } from '../src/core/search/rephrase.js';
+import { buildSnapshot } from '../src/core/search/snapshot.js';
 import { article, makeKnowledgeDir, SHIPPED_KNOWLEDGE } from './helpers/knowledgeDir.js';
 
 let engine: KnowledgeEngine;
@@ -138,5 +140,36 @@ describe('declines', () => {
     it.each(['Who is Juan de la Cruz?', 'Who is 金正恩?', 'What is the Banco de la Nación?'])('declines "%s" as English, not as another language', (question) => {
       expect(engine.answer(question).decline?.reason).not.toBe('not-english');
     });
+  });
+});
+
+describe('suggestions in a large knowledge base', () => {
+  const topics = ['harbour', 'orchard', 'foundry', 'quarry', 'vineyard', 'tannery', 'brewery', 'sawmill', 'bakery', 'dairy', 'pottery', 'weavery'];
+  let dir: { dir: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    const files: Record<string, string> = {};
+    topics.forEach((topic, i) => {
+      files[`${topic}.md`] = article({ id: topic, title: `The ${topic} programme`, date: `2020-01-${String(i + 10)}` }, `The ${topic} programme trained managers of small firms.`);
+    });
+    dir = await makeKnowledgeDir(files, { shipped: false });
+  });
+  afterAll(() => dir.cleanup());
+
+  it('checks at most two suggestions it never checked before per decline, and reuses those it did', async () => {
+    const snapshot = buildSnapshot(await loadKnowledge(dir.dir), { version: 1, knowledgeDir: dir.dir });
+    const checked: string[] = [];
+    const answersFrom = (question: string): boolean => {
+      checked.push(question);
+      return true;
+    };
+    const ask = (nearest: readonly string[]): string[] => suggestQuestions(snapshot, 'internal', nearest, () => true, answersFrom);
+
+    expect(ask(['harbour', 'orchard', 'foundry', 'quarry'])).toHaveLength(2);
+    expect(checked).toHaveLength(2);
+    // The two checked before come back at once; two more are checked for the third place and beyond.
+    const second = ask(['harbour', 'orchard', 'foundry', 'quarry']);
+    expect(second).toHaveLength(3);
+    expect(second.slice(0, 2)).toEqual(checked.slice(0, 2));
+    expect(checked).toHaveLength(3);
   });
 });

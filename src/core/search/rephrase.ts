@@ -13,6 +13,12 @@ export const MAX_NAMED_WORDS = 3;
 export const MAX_SUGGESTIONS = 3;
 /** Articles tried for suggestions, nearest first, before giving up. */
 const ARTICLES_TRIED = 6;
+/**
+ * Of those, articles whose suggestion was never checked before: checking one is answering it, a
+ * whole search, and in a large knowledge base the nearest articles differ from one decline to the
+ * next, so a decline could cost six answers. Later declines reuse what earlier ones checked.
+ */
+const NEW_CHECKS = 2;
 
 /**
  * Words that shape a request but rarely name its subject ("preparing a note for next month"):
@@ -85,6 +91,7 @@ export function suggestQuestions(
   const suggestions: string[] = [];
   const seen = new Set<string>();
   let tried = 0;
+  let newChecks = 0;
   // The nearest articles first, then the newest: walked lazily, as two or three are enough.
   const order = function* (): Generator<string> {
     yield* nearestIds;
@@ -100,6 +107,8 @@ export function suggestQuestions(
     const key = `${audience}\u0000${id}`;
     let suggestion = cache.get(key);
     if (suggestion === undefined) {
+      if (newChecks === NEW_CHECKS) continue;
+      newChecks += 1;
       const question = questionAbout(article);
       suggestion = answersFrom(question, id) ? question : null;
       cache.set(key, suggestion);
