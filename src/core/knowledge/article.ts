@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Article, KnowledgeProblem } from '../types.js';
-import { FrontMatterError, parseFrontMatter } from './frontMatter.js';
+import { FrontMatterError, parseFrontMatter, splitFrontMatter } from './frontMatter.js';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -100,7 +100,39 @@ export function parseArticle(file: string, text: string): ParsedArticle {
     ...(data.credit === undefined ? {} : { credit: data.credit }),
     body,
     file,
-    contentHash: createHash('sha256').update(text).digest('hex').slice(0, 16),
+    contentHash: contentHashOf(text),
   };
   return { ok: true, article };
+}
+
+/** Hash of an article file's whole text: equal hashes, equal articles. */
+export function contentHashOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** An article's fields as parsed from its front matter: all but the body, the file and the hash. */
+export type ArticleFields = Omit<Article, 'body' | 'file' | 'contentHash'>;
+
+/** An article parsed before (the index cache keeps them), by the hash of the text it was parsed from. */
+export interface ParsedBefore {
+  readonly contentHash: string;
+  readonly fields: ArticleFields;
+}
+
+/**
+ * The article `parseArticle` would make of `text`, from what it made of the same text before
+ * (same content hash): the fields as they were, the body cut from the text again. Parsing the front
+ * matter is most of the cost of loading an unchanged folder (4.6 of 9 s at 25,606 articles).
+ * Undefined when the text is not the one parsed before.
+ */
+export function reparsedArticle(file: string, text: string, before: ParsedBefore): Article | undefined {
+  const contentHash = contentHashOf(text);
+  if (contentHash !== before.contentHash) return undefined;
+  let body: string;
+  try {
+    body = splitFrontMatter(text).body.trim();
+  } catch {
+    return undefined;
+  }
+  return { ...before.fields, body, file, contentHash };
 }

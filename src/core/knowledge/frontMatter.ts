@@ -28,14 +28,7 @@ const FENCE = /^---[ \t]*$/;
  * closed, is not valid YAML, or is not a mapping.
  */
 export function parseFrontMatter(text: string): FrontMatter {
-  const lines = text.split('\n');
-  if (!FENCE.test((lines[0] ?? '').replace(/\r$/, ''))) {
-    throw new FrontMatterError('front matter: missing (the file must start with a "---" line)', 1);
-  }
-  const close = lines.findIndex((line, i) => i > 0 && FENCE.test(line.replace(/\r$/, '')));
-  if (close < 0) throw new FrontMatterError('front matter: not closed (no second "---" line)', 1);
-
-  const yamlText = lines.slice(1, close).join('\n');
+  const { yamlText, body, bodyLine } = splitFrontMatter(text);
   const lineCounter = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const fileLine = (offset: number): number => lineCounter.linePos(offset).line + 1;
@@ -55,9 +48,23 @@ export function parseFrontMatter(text: string): FrontMatter {
   return {
     data: data.value as Record<string, unknown>,
     keyLines,
-    body: lines.slice(close + 1).join('\n'),
-    bodyLine: close + 2,
+    body,
+    bodyLine,
   };
+}
+
+/**
+ * The front matter's YAML text and the body after it, not parsed. Throws a `FrontMatterError`
+ * when there is no front matter or it is not closed.
+ */
+export function splitFrontMatter(text: string): { yamlText: string; body: string; bodyLine: number } {
+  const lines = text.split('\n');
+  if (!FENCE.test((lines[0] ?? '').replace(/\r$/, ''))) {
+    throw new FrontMatterError('front matter: missing (the file must start with a "---" line)', 1);
+  }
+  const close = lines.findIndex((line, i) => i > 0 && FENCE.test(line.replace(/\r$/, '')));
+  if (close < 0) throw new FrontMatterError('front matter: not closed (no second "---" line)', 1);
+  return { yamlText: lines.slice(1, close).join('\n'), body: lines.slice(close + 1).join('\n'), bodyLine: close + 2 };
 }
 
 /**

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import path from 'node:path';
 import type { Article, KnowledgeProblem } from '../types.js';
-import { parseArticle } from './article.js';
+import { parseArticle, reparsedArticle, type ParsedArticle, type ParsedBefore } from './article.js';
 import { EMPTY_GLOSSARY, parseGlossary, type Glossary } from './glossary.js';
 import { listFiles, type Listing } from './listFiles.js';
 import { readFiles } from './readFiles.js';
@@ -17,6 +17,11 @@ export interface LoadOptions {
   readonly settleMs?: number;
   /** Reads of a changing file before it is reported as still being written. Default 6. */
   readonly readAttempts?: number;
+  /**
+   * Articles parsed before, by file (from the index cache): a file whose text has the same content
+   * hash is not parsed again.
+   */
+  readonly parsedBefore?: ReadonlyMap<string, ParsedBefore>;
 }
 
 export interface LoadedKnowledge {
@@ -91,7 +96,7 @@ export async function loadKnowledge(dir: string, options: LoadOptions = {}): Pro
 
     let parsed;
     try {
-      parsed = isGlossaryFile(file) ? parseGlossary(file, text) : parseArticle(file, text);
+      parsed = isGlossaryFile(file) ? parseGlossary(file, text) : articleOf(file, text, options.parsedBefore?.get(file));
     } catch (error) {
       // A bug of ours or a library's must cost this one file, never the whole load.
       errors.push({ file, message: `could not be read: ${(error as Error).message}` });
@@ -125,6 +130,12 @@ export async function loadKnowledge(dir: string, options: LoadOptions = {}): Pro
     ...(glossaryFile ? { glossaryFile } : {}),
     ...(read.stillChanging.length > 0 ? { stillChanging: read.stillChanging } : {}),
   };
+}
+
+/** The article in a file's text: as parsed before when the text is the same, else parsed now. */
+function articleOf(file: string, text: string, before: ParsedBefore | undefined): ParsedArticle {
+  const article = before === undefined ? undefined : reparsedArticle(file, text, before);
+  return article === undefined ? parseArticle(file, text) : { ok: true, article };
 }
 
 /** The glossary is `glossary.yml` (or `.yaml`) at the top of the folder. */
