@@ -231,6 +231,11 @@ export interface EngineStats extends KnowledgeCounts {
    * groups): equal on two replicas exactly when they loaded the same knowledge.
    */
   readonly fingerprint: string;
+  /**
+   * Where the search index answered from came from: `built` from the articles, or read from the
+   * index cache (`cache`), as a start over knowledge unchanged since the cache was written does.
+   */
+  readonly indexSource: 'built' | 'cache';
 }
 
 /** The one interface every adapter uses. */

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import MiniSearch from 'minisearch';
+import MiniSearch, { type Options } from 'minisearch';
 import type { LoadedKnowledge } from '../knowledge/loadKnowledge.js';
 import { learnAcronyms } from '../knowledge/acronyms.js';
 import { findConcepts, type Glossary } from '../knowledge/glossary.js';
@@ -71,14 +71,34 @@ export const CONCEPT_FIELD = 'concepts';
 /** Fields are analysed before they reach MiniSearch, so it only splits on the spaces we put. */
 const splitTerms = (text: string): string[] => (text.length === 0 ? [] : text.split(' '));
 
-export function createSearchIndex(): MiniSearch<IndexedPassage> {
-  return new MiniSearch<IndexedPassage>({
+/** The options of the search index: a restored index (see `cache/`) must be given the same. */
+export function searchIndexOptions(): Options<IndexedPassage> {
+  return {
     fields: [...SEARCH_FIELDS, CONCEPT_FIELD],
     storeFields: ['audience'],
     tokenize: splitTerms,
     processTerm: (term) => term,
     searchOptions: { tokenize: splitTerms, processTerm: (term) => term },
-  });
+  };
+}
+
+export function createSearchIndex(): MiniSearch<IndexedPassage> {
+  return new MiniSearch<IndexedPassage>(searchIndexOptions());
+}
+
+/**
+ * What indexing computes from the knowledge, the costly part of a snapshot: what the index cache
+ * keeps, so a restart over the same knowledge skips tokenizing and indexing (see `cache/`).
+ */
+export interface IndexedParts {
+  readonly index: MiniSearch<IndexedPassage>;
+  readonly documentFrequency: ReadonlyMap<string, number>;
+  readonly acronyms: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Whether each passage, in `Snapshot.passages` order, is quotable: `isFragment` is most of the
+   * cost of splitting articles into passages (0.85 of 1.0 s at 100k passages).
+   */
+  readonly quotable: readonly boolean[];
 }
 
 /** Passage readings kept per snapshot: a few questions' worth of candidates, a few megabytes at most. */
@@ -117,18 +137,13 @@ function* snapshotSteps(knowledge: LoadedKnowledge, meta: { version: number; kno
   const index = createSearchIndex();
   const passages: Passage[] = [];
   const documentFrequency = new Map<string, number>();
-  const periods = new Map<string, ArticlePeriods>();
-  const coveredPeriods: Record<Audience, Set<string>> = { public: new Set(), internal: new Set() };
+  const periods = new Periods();
   const countOnce = (terms: Iterable<string>): void => {
     for (const term of new Set(terms)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   };
 
   for (const article of knowledge.articles) {
-    const periodsOf = articlePeriods(article);
-    periods.set(article.id, periodsOf);
-    for (const audience of article.audience === 'public' ? (['public', 'internal'] as const) : (['internal'] as const)) {
-      for (const key of [...periodsOf.dated, ...periodsOf.mentioned]) coveredPeriods[audience].add(key);
-    }
+    periods.add(article);
     const titleTokens = tokenize(article.title);
     const titleTerms = titleTokens.filter((t) => !t.stop).map((t) => t.term);
     const titleConcepts = findConcepts(knowledge.glossary, titleTokens).map((m) => m.concept);
@@ -156,23 +171,70 @@ function* snapshotSteps(knowledge: LoadedKnowledge, meta: { version: number; kno
     yield;
   }
 
+  return assemble(knowledge, meta, passages, periods, { index, documentFrequency, acronyms: learnAcronyms(knowledge.articles) });
+}
+
+/**
+ * A snapshot from parts indexed before (read from the index cache) and the knowledge they were
+ * indexed from: only the passages and periods are computed again. Throws when the parts do not
+ * fit the knowledge (another number of passages or of indexed ones).
+ */
+export function restoreSnapshot(knowledge: LoadedKnowledge, parts: IndexedParts, meta: { version: number; knowledgeDir: string }): Snapshot {
+  const passages: Passage[] = [];
+  const periods = new Periods();
+  let indexed = 0;
+  for (const article of knowledge.articles) {
+    periods.add(article);
+    for (const { paragraph, text } of splitParagraphs(article.body)) {
+      const quotable = parts.quotable[passages.length];
+      if (quotable === undefined) throw new Error(`the index has ${parts.quotable.length} passages, the knowledge more`);
+      if (quotable) indexed += 1;
+      passages.push({ index: passages.length, article, paragraph, text, quotable });
+    }
+  }
+  if (passages.length !== parts.quotable.length) throw new Error(`the index has ${parts.quotable.length} passages, the knowledge ${passages.length}`);
+  if (indexed !== parts.index.documentCount) throw new Error(`the index has ${parts.index.documentCount} quotable passages, the knowledge ${indexed}`);
+  return assemble(knowledge, meta, passages, periods, parts);
+}
+
+function assemble(
+  knowledge: LoadedKnowledge,
+  meta: { version: number; knowledgeDir: string },
+  passages: Passage[],
+  periods: Periods,
+  parts: Omit<IndexedParts, 'quotable'>,
+): Snapshot {
   return Object.freeze({
     version: meta.version,
     loadedAt: new Date(),
     knowledgeDir: meta.knowledgeDir,
     articles: Object.freeze([...knowledge.articles]),
     passages: Object.freeze(passages),
-    index,
+    index: parts.index,
     glossary: knowledge.glossary,
-    acronyms: learnAcronyms(knowledge.articles),
-    documentFrequency,
-    periods,
-    coveredPeriods,
+    acronyms: parts.acronyms,
+    documentFrequency: parts.documentFrequency,
+    periods: periods.byArticle,
+    coveredPeriods: periods.covered,
     // Array.prototype.sort is stable: articles of one date keep their folder order.
     articlesByDate: Object.freeze([...knowledge.articles].sort((a, b) => b.date.localeCompare(a.date))),
     readings: new ReadingCache(READING_CACHE_SIZE),
     problems: Object.freeze([...knowledge.errors, ...knowledge.warnings]),
   });
+}
+
+/** Each article's periods, and per audience every period some article it may read is in or names. */
+class Periods {
+  readonly byArticle = new Map<string, ArticlePeriods>();
+  readonly covered: Record<Audience, Set<string>> = { public: new Set(), internal: new Set() };
+
+  add(article: Article): void {
+    const periodsOf = articlePeriods(article);
+    this.byArticle.set(article.id, periodsOf);
+    for (const audience of article.audience === 'public' ? (['public', 'internal'] as const) : (['internal'] as const)) {
+      for (const key of [...periodsOf.dated, ...periodsOf.mentioned]) this.covered[audience].add(key);
+    }
+  }
 }
 
 function articlePeriods(article: Article): ArticlePeriods {
