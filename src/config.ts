@@ -16,8 +16,13 @@ export interface Config {
   /** Human-readable logs; `undefined` means "when standard error is a terminal". */
   readonly logPretty: boolean | undefined;
   readonly maxQuestionLength: number;
-  /** Where the question log lives. */
+  /** Where the question log and the index cache live. */
   readonly dataDir: string;
+  /**
+   * Where the engine keeps the built search index between runs (`DATA_DIR/index-cache`), so a
+   * restart over unchanged knowledge loads it instead of indexing again; undefined with INDEX_CACHE=off.
+   */
+  readonly indexCacheDir: string | undefined;
   /** Record questions and votes in the question log. */
   readonly questionLog: boolean;
   /** Keep question texts in the log; off for privacy (the rest is still recorded). */
@@ -51,6 +56,12 @@ export class ConfigError extends Error {
   }
 }
 
+const SWITCH_ON = ['on', 'true', '1', 'yes'];
+const switchText = (name: string) =>
+  z
+    .enum([...SWITCH_ON, 'off', 'false', '0', 'no'], { error: (i) => `${name} must be on or off, got "${String(i.input)}"` })
+    .transform((value) => SWITCH_ON.includes(value));
+
 const booleanText = (name: string) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: (i) => `${name} must be true or false, got "${String(i.input)}"` })
@@ -82,6 +93,7 @@ const envSchema = z.object({
   LOG_PRETTY: booleanText('LOG_PRETTY').optional(),
   MAX_QUESTION_LENGTH: wholeNumber('MAX_QUESTION_LENGTH', 1, 100_000).optional(),
   DATA_DIR: z.string().optional(),
+  INDEX_CACHE: switchText('INDEX_CACHE').optional(),
   QUESTION_LOG: booleanText('QUESTION_LOG').optional(),
   QUESTION_LOG_TEXT: booleanText('QUESTION_LOG_TEXT').optional(),
   QUESTION_LOG_MAX_BYTES: wholeNumber('QUESTION_LOG_MAX_BYTES', 1024, 1024 ** 3).optional(),
@@ -128,13 +140,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
   const values = parsed.data;
+  const dataDir = path.resolve(values.DATA_DIR ?? path.join(projectRoot(), 'data'));
   return Object.freeze({
     knowledgeDir: values.KNOWLEDGE_DIR ? path.resolve(values.KNOWLEDGE_DIR) : defaultKnowledgeDir(),
     logLevel: values.LOG_LEVEL ?? 'info',
     logLevelSet: values.LOG_LEVEL !== undefined,
     logPretty: values.LOG_PRETTY,
     maxQuestionLength: values.MAX_QUESTION_LENGTH ?? DEFAULT_MAX_QUESTION_LENGTH,
-    dataDir: path.resolve(values.DATA_DIR ?? path.join(projectRoot(), 'data')),
+    dataDir,
+    indexCacheDir: values.INDEX_CACHE === false ? undefined : path.join(dataDir, 'index-cache'),
     questionLog: values.QUESTION_LOG ?? true,
     questionLogText: values.QUESTION_LOG_TEXT ?? true,
     questionLogMaxBytes: values.QUESTION_LOG_MAX_BYTES ?? 5 * 1024 * 1024,

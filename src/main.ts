@@ -29,6 +29,7 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<nu
     // reload's report): logged as well, the same errors would print twice.
     logger: logger.child({ module: 'engine' }, terminalOnly && !config.logLevelSet ? { level: 'error' } : {}),
     maxQuestionLength: config.maxQuestionLength,
+    cacheDir: config.indexCacheDir,
   });
 
   if (terminalOnly) {

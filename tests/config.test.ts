@@ -54,6 +54,14 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('keeps the index cache in DATA_DIR/index-cache unless INDEX_CACHE is off', () => {
+    expect(loadConfig({ DATA_DIR: '/var/apo' }).indexCacheDir).toBe(path.resolve('/var/apo', 'index-cache'));
+    expect(loadConfig({ DATA_DIR: '/var/apo', INDEX_CACHE: 'on' }).indexCacheDir).toBe(path.resolve('/var/apo', 'index-cache'));
+    expect(loadConfig({ INDEX_CACHE: 'off' }).indexCacheDir).toBeUndefined();
+    expect(loadConfig({ INDEX_CACHE: 'false' }).indexCacheDir).toBeUndefined();
+    expect(() => loadConfig({ INDEX_CACHE: 'disabled' })).toThrow('INDEX_CACHE must be on or off, got "disabled"');
+  });
+
   it('refuses lengths out of range', () => {
     expect(() => loadConfig({ MAX_QUESTION_LENGTH: '0' })).toThrow('MAX_QUESTION_LENGTH must be from 1 to 100000, got 0');
     expect(() => loadConfig({ MAX_QUESTION_LENGTH: '2.5' })).toThrow('MAX_QUESTION_LENGTH must be a whole number, got "2.5"');

@@ -3,11 +3,13 @@
  * and answers exactly as a fresh build; any change of files, glossary or engine version, and any
  * damage to the file, means indexing again, never a wrong answer or a failed start.
  */
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import MiniSearch from 'minisearch';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeCacheFile, parseCacheFile, type CacheHeader } from '../src/core/cache/cacheFile.js';
 import { staleReason, type CacheKey } from '../src/core/cache/cacheKey.js';
@@ -270,6 +272,62 @@ describe('index cache', () => {
       expect(await cacheFiles()).toHaveLength(1);
     });
   });
+});
+
+describe('apo-bot ask --json', () => {
+  const BIN = fileURLToPath(new URL('../bin/apo-bot.js', import.meta.url));
+
+  /** Runs the built command over the scratch folder with DATA_DIR in the scratch folder; its log lines parsed. */
+  function ask(env: Record<string, string> = {}): Promise<{ code: number | null; answers: object[]; log: { msg: string }[] }> {
+    if (!existsSync(new URL('../dist/src/cli.js', import.meta.url))) throw new Error('dist/ is missing: run "npm run build" first');
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'ask', '--json', '--knowledge', folder.dir], {
+        env: { PATH: process.env.PATH ?? '', DATA_DIR: scratch, LOG_LEVEL: 'info', LOG_PRETTY: 'false', ...env },
+        stdio: 'pipe',
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+        resolve({ code, answers: lines(stdout).map((a) => ({ ...a, tookMs: 0 })), log: lines(stderr) as { msg: string }[] });
+      });
+      child.stdin.end(`${QUESTIONS.slice(0, 10).join('\n')}\n`);
+    });
+  }
+
+  /** Enough passages for the cache's default minimum: 60 articles of 20 paragraphs. */
+  async function writeLargeKnowledge(): Promise<void> {
+    for (let a = 0; a < 60; a++) {
+      const paragraphs = Array.from({ length: 20 }, (_, p) => `Productivity centre ${a} trained ${p + 3} managers of small firms in city ${a * 20 + p} during week ${p + 1}.`);
+      await folder.write(`bulk-${a}.md`, `---\nid: bulk-${a}\ntitle: Training report ${a}\ndate: 2020-01-01\nsource: APO News\naudience: public\n---\n${paragraphs.join('\n\n')}\n`);
+    }
+  }
+
+  it('writes the index cache in DATA_DIR/index-cache, and the next run reads it', async () => {
+    await writeLargeKnowledge();
+
+    const first = await ask();
+    const second = await ask();
+
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(first.log.map((l) => l.msg)).toContain('index cache written');
+    expect(second.log.map((l) => l.msg)).toContain('index read from the cache');
+    expect(second.answers).toEqual(first.answers);
+    expect(await cacheFiles()).toHaveLength(1);
+  }, 30_000);
+
+  it('neither writes nor reads it with INDEX_CACHE=off', async () => {
+    await writeLargeKnowledge();
+
+    const run = await ask({ INDEX_CACHE: 'off' });
+
+    expect(run.code).toBe(0);
+    expect(run.log.map((l) => l.msg)).not.toContain('index cache written');
+    expect(existsSync(cacheDir)).toBe(false);
+  }, 30_000);
 });
 
 describe('index codec', () => {
