@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { endianness } from 'node:os';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { z } from 'zod';
 import type { ParsedBefore } from '../knowledge/article.js';
@@ -19,6 +20,8 @@ import type { IndexHeader } from './indexCodec.js';
 
 const MAGIC = Buffer.from('APOIDX\r\n', 'latin1');
 const SUFFIX = '.idx';
+/** Writing runs this long at most before other work (questions) runs. */
+const SLICE_MS = 10;
 /** The magic, the header's length and the header's sha256. */
 const PREFIX_BYTES = MAGIC.length + 4 + 32;
 /** A temporary file this old was left by a writer that died: removed with the stale files. */
@@ -190,7 +193,16 @@ export async function writeCacheFile(
     data.push(bytes);
     await nextTurn();
   }
-  const buffers = encodeCacheFile({ version: INDEX_CACHE_VERSION, endian: endianness(), ...header, ints, sha256: hash.digest('hex') }, data);
+  const full: CacheHeader = { version: INDEX_CACHE_VERSION, endian: endianness(), ...header, ints, sha256: hash.digest('hex') };
+  // At 100k passages the header is 7 MiB of JSON, 80 ms to stringify at once: written a slice at a time.
+  const pieces: string[] = [];
+  let sliceStart = performance.now();
+  for (const _ of jsonPieces(full, pieces)) {
+    if (performance.now() - sliceStart < SLICE_MS) continue;
+    await nextTurn();
+    sliceStart = performance.now();
+  }
+  const buffers = frame(Buffer.from(pieces.join(''), 'utf8'), data);
 
   await mkdir(dir, { recursive: true });
   const prefix = prefixOf(header.knowledgeDir);
@@ -221,7 +233,10 @@ export async function writeCacheFile(
 
 /** The bytes of a cache file, in pieces: `header` must already hold the data's size and checksum. */
 export function encodeCacheFile(header: CacheHeader, data: readonly Buffer[]): Buffer[] {
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  return frame(Buffer.from(JSON.stringify(header), 'utf8'), data);
+}
+
+function frame(json: Buffer, data: readonly Buffer[]): Buffer[] {
   const prefix = Buffer.alloc(PREFIX_BYTES);
   MAGIC.copy(prefix);
   prefix.writeUInt32LE(json.length, MAGIC.length);
@@ -246,3 +261,28 @@ async function removeStale(dir: string, prefix: string, keep: string): Promise<v
 }
 
 const align4 = (n: number): number => Math.ceil(n / 4) * 4;
+
+/** `JSON.stringify(value)` in pieces, yielding every few hundred items of a long array. */
+function* jsonPieces(value: unknown, out: string[]): Generator<void> {
+  if (Array.isArray(value)) {
+    out.push('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out.push(',');
+      out.push(JSON.stringify(value[i]) ?? 'null');
+      if (i % 256 === 255) yield;
+    }
+    out.push(']');
+  } else if (value !== null && typeof value === 'object') {
+    let first = true;
+    out.push('{');
+    for (const [key, item] of Object.entries(value)) {
+      if (item === undefined) continue;
+      out.push(`${first ? '' : ','}${JSON.stringify(key)}:`);
+      first = false;
+      yield* jsonPieces(item, out);
+    }
+    out.push('}');
+  } else {
+    out.push(JSON.stringify(value));
+  }
+}

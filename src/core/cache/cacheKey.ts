@@ -31,13 +31,13 @@ export interface CacheKey {
 
 /** The key of a knowledge as this engine would index it. */
 export function keyOf(knowledge: Pick<LoadedKnowledge, 'articles' | 'glossary'>): CacheKey {
-  const articles = createHash('sha256');
-  for (const { file, id, contentHash } of knowledge.articles) articles.update(`${file}\0${id}\0${contentHash}\n`);
+  // One string hashed once: 25,606 updates of the hash took 32 ms.
+  const articles = knowledge.articles.map(({ file, id, contentHash }) => `${file}\0${id}\0${contentHash}\n`).join('');
   return {
     version: INDEX_CACHE_VERSION,
     indexing: indexingFingerprint(),
     glossary: sha256(JSON.stringify(knowledge.glossary.groups)),
-    articles: articles.digest('hex'),
+    articles: sha256(articles),
   };
 }
 
