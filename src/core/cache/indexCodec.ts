@@ -20,7 +20,7 @@ type FieldPostings = Map<number, Map<number, number>>;
 
 /** The inside of a MiniSearch instance that `toJSON` and `loadJS` read and write (MiniSearch 7). */
 interface Inside {
-  readonly _index: Iterable<[string, FieldPostings]> & { set(term: string, data: FieldPostings): unknown; readonly size: number };
+  readonly _index: Iterable<[string, FieldPostings]> & { set(term: string, data: FieldPostings): unknown };
   readonly _documentIds: Map<number, unknown>;
   readonly _fieldLength: Map<number, number[]>;
   readonly _storedFields: Map<number, Record<string, unknown>>;
@@ -44,7 +44,7 @@ export interface IndexHeader {
   readonly storedValues: string[];
 }
 
-/** Terms or documents encoded between two yields. */
+/** Documents encoded between two yields. */
 const STEP = 256;
 
 function insideOf<T>(index: MiniSearch<T>): Inside {
@@ -57,12 +57,13 @@ function insideOf<T>(index: MiniSearch<T>): Inside {
 }
 
 /**
- * Writes the documents, then each term's postings, to `out`; yields every few hundred of either,
- * so the caller can let other work run. The index must not change meanwhile.
+ * Writes the documents, then each term's postings, to `out`; yields every few hundred documents
+ * and after each term, so the caller can let other work run. The index must not change meanwhile.
  */
 export function* encodeIndex<T>(index: MiniSearch<T>, out: IntWriter): Generator<void, IndexHeader> {
   const inside = insideOf(index);
   const dirtCount = inside._dirtCount;
+  const header = { documentCount: inside._documentCount, nextId: inside._nextId };
   const storedValues: string[] = [];
   const storedPlace = new Map<string, number>();
 
@@ -94,19 +95,21 @@ export function* encodeIndex<T>(index: MiniSearch<T>, out: IntWriter): Generator
     for (const [fieldId, postings] of fields) {
       out.push(fieldId);
       out.push(postings.size);
-      for (const [shortId, frequency] of postings) {
+      // forEach, not for-of: no [key, value] array per posting to collect (4.6M at 100k passages).
+      postings.forEach((frequency, shortId) => {
         out.push(shortId);
         out.push(frequency);
-      }
+      });
     }
-    if (++step % STEP === 0) yield;
+    // After every term: a frequent one alone has as many postings as thousands of rare ones.
+    yield;
   }
-  // A search of an index with discarded documents removes their postings as it meets them.
-  if (terms.length !== inside._index.size || inside._dirtCount !== dirtCount) throw new Error('the index changed while it was written');
+  // A search of an index with discarded documents removes their postings as it meets them. (Not
+  // `_index.size`: the tree counts its terms anew, 40 ms at 100k passages.)
+  if (inside._documentCount !== header.documentCount || inside._dirtCount !== dirtCount) throw new Error('the index changed while it was written');
 
   return {
-    documentCount: inside._documentCount,
-    nextId: inside._nextId,
+    ...header,
     fieldIds: { ...inside._fieldIds },
     averageFieldLength: [...inside._avgFieldLength],
     dirtCount,
@@ -189,6 +192,5 @@ export function decodeIndex<T>(header: IndexHeader, input: IntReader, options: O
     }
     inside._index.set(term, fields);
   }
-  if (inside._index.size !== header.terms.length) throw new Error('the index lists a term twice');
   return index;
 }
