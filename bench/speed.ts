@@ -1,14 +1,17 @@
 /**
  * Speed benchmark: index build time, heap and answer latency of the engine at several knowledge
- * sizes, against plain MiniSearch on the same passages; then a reload under questions.
+ * sizes, against plain MiniSearch on the same passages; a restart with unchanged knowledge (cold
+ * start against a start from the index cache) at each size; then a reload under questions.
  *
  *   npx tsx bench/speed.ts [--data DIR] [--sizes shipped,1k,10k,100k] [--rounds N] [--no-reload]
+ *                          [--no-restart | --restart-only]
  *
- * --rounds N   timed rounds over the questions (default: enough for 1,000 answers)
+ * --rounds N        timed rounds over the questions (default: enough for 1,000 answers)
+ * --restart-only    only the restarts (no latency table, no reload)
  *
  * Knowledge sizes other than the shipped knowledge are generated from the SciFact abstracts
- * (bench/lib/corpusArticles.ts) in memory; the reload test writes its knowledge as Markdown files
- * to a temporary folder and reads it through the normal loader. Everything is measured in this
+ * (bench/lib/corpusArticles.ts) in memory; the restart and reload tests write their knowledge as
+ * Markdown files to a temporary folder and read it through the normal loader (bench/lib/restart.ts). Everything is measured in this
  * process with performance.now(), after a warm-up pass over the questions.
  */
 import { readFileSync } from 'node:fs';
@@ -30,6 +33,8 @@ import type { BenchDoc } from './lib/beir.js';
 import { articleMarkdown, generateArticles, knowledgeOf } from './lib/corpusArticles.js';
 import { exposeGc, liveHeap, summarize } from './lib/latency.js';
 import type { LatencySummary } from './lib/latency.js';
+import { measureRestart, printRestarts } from './lib/restart.js';
+import type { RestartReport } from './lib/restart.js';
 
 const GENERATED_SIZES: Readonly<Record<string, number>> = { '1k': 1_000, '10k': 10_000, '100k': 100_000 };
 const ALL_SIZES = ['shipped', '1k', '10k', '100k'];
@@ -48,6 +53,8 @@ const TARGETS = {
   largeHeapBytes: 1024 ** 3,
   shippedAnswerP99Ms: 2,
   maxRatioToPlain: 2,
+  largeRestartMs: 8_000,
+  largeRestartRatio: 0.4,
 };
 
 interface SizeCase {
@@ -80,6 +87,8 @@ async function main(): Promise<void> {
       sizes: { type: 'string' },
       rounds: { type: 'string' },
       'no-reload': { type: 'boolean' },
+      'no-restart': { type: 'boolean' },
+      'restart-only': { type: 'boolean' },
     },
     strict: true,
   });
@@ -101,21 +110,31 @@ async function main(): Promise<void> {
       `plain MiniSearch: the same, within ${PLAIN_BUDGET_MS / 1000} s (at least one timed round)`,
   );
 
+  const restartOnly = values['restart-only'] === true;
   const reports: SizeReport[] = [];
+  const restarts: RestartReport[] = [];
   for (const size of sizes) {
     const sizeCase = size === 'shipped' ? await shippedCase() : generatedCase(size, docs, claims, sentencesOf);
     console.log(`\n${size}: ${sizeCase.knowledge.articles.length} articles, questions from ${sizeCase.questionSource}...`);
-    reports.push(await measureSize(sizeCase, rounds));
+    if (!restartOnly) reports.push(await measureSize(sizeCase, rounds));
+    if (!values['no-restart']) {
+      console.log(`${size}: restart with unchanged knowledge...`);
+      const folder = size === 'shipped' ? { dir: join(projectRoot(), 'knowledge') } : sizeCase.knowledge.articles;
+      restarts.push(await measureRestart(size, folder, sizeCase.questions));
+    }
   }
 
-  console.log('');
-  printTable(reports);
+  if (reports.length > 0) {
+    console.log('');
+    printTable(reports);
+  }
+  if (restarts.length > 0) printRestarts(restarts);
 
-  const reload = values['no-reload'] ? undefined : await measureReload(docs, claims, sentencesOf);
+  const reload = values['no-reload'] || restartOnly ? undefined : await measureReload(docs, claims, sentencesOf);
   if (reload) printReload(reload);
 
   console.log('\nTargets:');
-  const checks = checkTargets(reports, reload);
+  const checks = [...checkTargets(reports, reload), ...checkRestarts(restarts)];
   for (const check of checks) console.log(`  ${check.ok ? 'PASS' : 'FAIL'}  ${check.what}: ${check.got}`);
   if (checks.some((check) => !check.ok)) process.exitCode = 1;
   const shipped = reports.find((r) => r.name === 'shipped');
@@ -495,6 +514,22 @@ function checkTargets(reports: readonly SizeReport[], reload: ReloadResult | und
     checks.push({ what: 'reload: no failed answers', got: String(reload.failed), ok: reload.failed === 0 });
     checks.push({ what: 'reload: no mixed answers', got: String(reload.mixed), ok: reload.mixed === 0 });
     checks.push({ what: 'reload applied, answers from both snapshots', got: [...reload.byVersion.keys()].join(', '), ok: reload.applied && reload.byVersion.size === 2 });
+  }
+  return checks;
+}
+
+function checkRestarts(restarts: readonly RestartReport[]): Check[] {
+  const checks: Check[] = [];
+  const large = restarts.find((r) => r.name === '100k');
+  if (large) {
+    const { readyMs } = large.restart;
+    const ratio = readyMs / large.cold.readyMs;
+    checks.push({ what: `100k restart ready <= ${TARGETS.largeRestartMs / 1000} s`, got: `${(readyMs / 1000).toFixed(2)} s`, ok: readyMs <= TARGETS.largeRestartMs });
+    checks.push({ what: `100k restart <= ${TARGETS.largeRestartRatio} x cold start`, got: ratio.toFixed(2), ok: ratio <= TARGETS.largeRestartRatio });
+  }
+  for (const r of restarts) {
+    const ok = r.restart.indexSource === 'cache' && r.restart.answers === r.cold.answers;
+    checks.push({ what: `${r.name} restart reads the cache and answers as the cold start`, got: `${r.restart.indexSource}, ${r.restart.answers === r.cold.answers ? 'same' : 'different'} answers`, ok });
   }
   return checks;
 }
