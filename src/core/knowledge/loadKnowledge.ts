@@ -2,10 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import path from 'node:path';
 import type { Article, KnowledgeProblem } from '../types.js';
-import { parseArticle, reparsedArticle, type ParsedArticle, type ParsedBefore } from './article.js';
+import { contentHashOf, parseArticle, reparsedArticle, type ParsedArticle, type ParsedBefore } from './article.js';
 import { EMPTY_GLOSSARY, parseGlossary, type Glossary } from './glossary.js';
 import { listFiles, type Listing } from './listFiles.js';
 import { readFiles } from './readFiles.js';
+import { unchangedFiles, type LoadedFile } from './unchangedFiles.js';
+
+export type { LoadedFile } from './unchangedFiles.js';
 
 export interface LoadOptions {
   /** Files larger than this are refused. Default 1 MiB. */
@@ -22,6 +25,15 @@ export interface LoadOptions {
    * hash is not parsed again.
    */
   readonly parsedBefore?: ReadonlyMap<string, ParsedBefore>;
+  /**
+   * The last load of the same folder. A file it loaded without problems is taken as it was (the
+   * same `Article` object, or glossary) without being opened when it is listed at the same real
+   * path, `lstat` gives the same device, inode, size, mtime and ctime, and neither time is within
+   * `RACY_MARGIN_MS` (3 s) of when that load began (a file written in the same clock tick as it
+   * was read could have changed unseen). Every other file is read, and reported, as without it.
+   * Checked before `parsedBefore`.
+   */
+  readonly previous?: Pick<LoadedKnowledge, 'files' | 'listedAtMs'>;
 }
 
 export interface LoadedKnowledge {
@@ -36,6 +48,14 @@ export interface LoadedKnowledge {
   readonly glossaryFile?: { readonly file: string; readonly loaded: boolean };
   /** Files that kept changing while they were read, left out (each is also in `errors`). */
   readonly stillChanging?: readonly string[];
+  /**
+   * The files that loaded without problems (an article kept, or the glossary), by `file`, each
+   * with its stamp as read: what the next load takes as `previous`. Absent from knowledge not
+   * loaded from a folder.
+   */
+  readonly files?: ReadonlyMap<string, LoadedFile>;
+  /** When (`Date.now()`) this load began listing the folder; set with `files`. */
+  readonly listedAtMs?: number;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -56,6 +76,7 @@ export async function loadKnowledge(dir: string, options: LoadOptions = {}): Pro
   const errors: KnowledgeProblem[] = [];
   const warnings: KnowledgeProblem[] = [];
 
+  const listedAtMs = Date.now();
   let listing: Listing;
   try {
     listing = await listFiles(dir);
@@ -76,7 +97,9 @@ export async function loadKnowledge(dir: string, options: LoadOptions = {}): Pro
     if (!IGNORED_NAMES.has(name)) warnings.push({ file, message: 'not read: only .md articles and glossary.yml are knowledge files' });
     return false;
   });
-  const read = await readFiles(knowledgeFiles, {
+  const unchanged = options.previous === undefined ? new Map<string, LoadedFile>() : await unchangedFiles(knowledgeFiles, options.previous, maxFileBytes);
+  const toRead = unchanged.size === 0 ? knowledgeFiles : knowledgeFiles.filter(({ file }) => !unchanged.has(file));
+  const read = await readFiles(toRead, {
     maxFileBytes,
     settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
     attempts: options.readAttempts ?? DEFAULT_READ_ATTEMPTS,
@@ -84,43 +107,47 @@ export async function loadKnowledge(dir: string, options: LoadOptions = {}): Pro
   errors.push(...read.errors);
   warnings.push(...read.warnings);
 
+  const files = new Map<string, LoadedFile>();
   let sliceStart = performance.now();
-  for (const { file } of knowledgeFiles) {
+  for (const { file, source } of knowledgeFiles) {
     if (performance.now() - sliceStart >= PARSE_SLICE_MS) {
       await nextTurn();
       sliceStart = performance.now();
     }
-    const text = read.texts.get(file);
     if (isGlossaryFile(file)) glossaryFile = { file, loaded: false };
-    if (text === undefined) continue;
-
-    let parsed;
-    try {
-      parsed = isGlossaryFile(file) ? parseGlossary(file, text) : articleOf(file, text, options.parsedBefore?.get(file));
-    } catch (error) {
-      // A bug of ours or a library's must cost this one file, never the whole load.
-      errors.push({ file, message: `could not be read: ${(error as Error).message}` });
-      continue;
-    }
-    if ('glossary' in parsed) {
-      errors.push(...parsed.problems);
-      if (parsed.problems.length === 0) {
-        glossary = parsed.glossary;
-        glossaryFile = { file, loaded: true };
+    let record = unchanged.get(file);
+    if (record === undefined) {
+      const text = read.texts.get(file);
+      const stamp = read.stamps.get(file);
+      if (text === undefined || stamp === undefined) continue;
+      let parsed: ParsedFile;
+      try {
+        parsed = parseFile(file, text, options.previous?.files?.get(file), options.parsedBefore?.get(file));
+      } catch (error) {
+        // A bug of ours or a library's must cost this one file, never the whole load.
+        errors.push({ file, message: `could not be read: ${(error as Error).message}` });
+        continue;
       }
-      continue;
+      if (!parsed.ok) {
+        errors.push(...parsed.problems);
+        continue;
+      }
+      record = { source, ...stamp, outcome: parsed.outcome };
     }
-    if (!parsed.ok) {
-      errors.push(...parsed.problems);
-      continue;
+    const { outcome } = record;
+    if ('glossary' in outcome) {
+      glossary = outcome.glossary;
+      glossaryFile = { file, loaded: true };
+    } else {
+      const first = fileById.get(outcome.article.id);
+      if (first !== undefined) {
+        errors.push({ file, line: 2, message: `front matter: duplicate id "${outcome.article.id}" (also in ${first})` });
+        continue;
+      }
+      fileById.set(outcome.article.id, file);
+      articles.push(outcome.article);
     }
-    const first = fileById.get(parsed.article.id);
-    if (first !== undefined) {
-      errors.push({ file, line: 2, message: `front matter: duplicate id "${parsed.article.id}" (also in ${first})` });
-      continue;
-    }
-    fileById.set(parsed.article.id, file);
-    articles.push(parsed.article);
+    files.set(file, record);
   }
   return {
     articles,
@@ -129,7 +156,28 @@ export async function loadKnowledge(dir: string, options: LoadOptions = {}): Pro
     warnings: inFileOrder(warnings),
     ...(glossaryFile ? { glossaryFile } : {}),
     ...(read.stillChanging.length > 0 ? { stillChanging: read.stillChanging } : {}),
+    files,
+    listedAtMs,
   };
+}
+
+type ParsedFile = { ok: true; outcome: LoadedFile['outcome'] } | { ok: false; problems: KnowledgeProblem[] };
+
+/**
+ * What a file's text loads as: the earlier load's outcome itself when the text is the one it was
+ * made from (a file touched but not changed keeps its `Article` object), else parsed now.
+ */
+function parseFile(file: string, text: string, before: LoadedFile | undefined, parsedBefore: ParsedBefore | undefined): ParsedFile {
+  const earlier = before?.outcome;
+  if (isGlossaryFile(file)) {
+    const contentHash = contentHashOf(text);
+    if (earlier !== undefined && 'glossary' in earlier && earlier.contentHash === contentHash) return { ok: true, outcome: earlier };
+    const { glossary, problems } = parseGlossary(file, text);
+    return problems.length > 0 ? { ok: false, problems } : { ok: true, outcome: { glossary, contentHash } };
+  }
+  if (earlier !== undefined && 'article' in earlier && earlier.article.contentHash === contentHashOf(text)) return { ok: true, outcome: earlier };
+  const parsed = articleOf(file, text, parsedBefore);
+  return parsed.ok ? { ok: true, outcome: { article: parsed.article } } : parsed;
 }
 
 /** The article in a file's text: as parsed before when the text is the same, else parsed now. */

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { KnowledgeProblem } from '../types.js';
 import { reasonOf, type ListedFile } from './listFiles.js';
+import { stampOf, type FileStamp } from './unchangedFiles.js';
 
 export interface ReadSettings {
   readonly maxFileBytes: number;
@@ -18,6 +19,8 @@ export interface ReadSettings {
 export interface ReadResult {
   /** The text of each file that was read whole, by `file`. */
   readonly texts: ReadonlyMap<string, string>;
+  /** What `fstat` said of each file in `texts` on the descriptor it was read through. */
+  readonly stamps: ReadonlyMap<string, FileStamp>;
   readonly errors: readonly KnowledgeProblem[];
   readonly warnings: readonly KnowledgeProblem[];
   /** Files that kept changing while they were read: skipped rather than read half written. */
@@ -41,7 +44,7 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
 export const STILL_CHANGING = 'still being written: skipped (it changed while it was read; reload again once it is saved)';
 
 type Attempt =
-  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'text'; readonly text: string; readonly stamp: FileStamp }
   | { readonly kind: 'error' | 'warning'; readonly problem: KnowledgeProblem }
   | { readonly kind: 'changing' };
 
@@ -52,6 +55,7 @@ type Attempt =
  */
 export async function readFiles(files: readonly ListedFile[], settings: ReadSettings): Promise<ReadResult> {
   const texts = new Map<string, string>();
+  const stamps = new Map<string, FileStamp>();
   const errors: KnowledgeProblem[] = [];
   const warnings: KnowledgeProblem[] = [];
   let pending = files;
@@ -64,7 +68,10 @@ export async function readFiles(files: readonly ListedFile[], settings: ReadSett
         sliceStart = performance.now();
       }
       const result = readOnce(file, settings);
-      if (result.kind === 'text') texts.set(file.file, result.text);
+      if (result.kind === 'text') {
+        texts.set(file.file, result.text);
+        stamps.set(file.file, result.stamp);
+      }
       else if (result.kind === 'error') errors.push(result.problem);
       else if (result.kind === 'warning') warnings.push(result.problem);
       else changing.push(file);
@@ -74,11 +81,12 @@ export async function readFiles(files: readonly ListedFile[], settings: ReadSett
     await sleep(settings.settleMs);
   }
   for (const { file } of pending) errors.push({ file, message: STILL_CHANGING });
-  return { texts, errors, warnings, stillChanging: pending.map(({ file }) => file) };
+  return { texts, stamps, errors, warnings, stillChanging: pending.map(({ file }) => file) };
 }
 
 function readOnce({ file, source }: ListedFile, { maxFileBytes, settleMs }: ReadSettings): Attempt {
   let bytes: Buffer;
+  let stamp: FileStamp;
   try {
     const fd = openSync(source, OPEN_FLAGS);
     try {
@@ -91,6 +99,7 @@ function readOnce({ file, source }: ListedFile, { maxFileBytes, settleMs }: Read
       const changed = bytes.length !== after.size || before.size !== after.size || before.mtimeMs !== after.mtimeMs;
       const age = Date.now() - after.mtimeMs;
       if (changed || (age < settleMs && age > -CLOCK_SKEW_MS)) return { kind: 'changing' };
+      stamp = stampOf(after);
     } finally {
       closeSync(fd);
     }
@@ -103,7 +112,7 @@ function readOnce({ file, source }: ListedFile, { maxFileBytes, settleMs }: Read
     return { kind: 'error', problem: { file, line: lineAt(bytes, nul), message: 'binary file (it holds NUL bytes), not text: not read' } };
   }
   try {
-    return { kind: 'text', text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes) };
+    return { kind: 'text', text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes), stamp };
   } catch {
     return { kind: 'error', problem: { file, line: lineOfFirstInvalidByte(bytes), message: 'not valid UTF-8 text (save the file as UTF-8)' } };
   }
