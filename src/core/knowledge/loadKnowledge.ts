@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Article, KnowledgeProblem } from '../types.js';
 import { contentHashOf, parseArticle, reparsedArticle, type ParsedArticle, type ParsedBefore } from './article.js';
 import { EMPTY_GLOSSARY, parseGlossary, type Glossary } from './glossary.js';
-import { listFiles, type Listing } from './listFiles.js';
+import { listFiles, type ListedFile, type Listing } from './listFiles.js';
 import { readFiles } from './readFiles.js';
 import { unchangedFiles, type LoadedFile } from './unchangedFiles.js';
 
@@ -63,7 +63,7 @@ const GLOSSARY_FILES = new Set(['glossary.yml', 'glossary.yaml']);
 const IGNORED_NAMES = new Set(['readme.md']);
 export const DEFAULT_SETTLE_MS = 50;
 const DEFAULT_READ_ATTEMPTS = 6;
-/** Parsing runs this long at most before it lets other work (questions) run. */
+/** Sorting out and parsing files runs this long at most before it lets other work (questions) run. */
 const PARSE_SLICE_MS = 10;
 
 /**
@@ -91,14 +91,18 @@ export async function loadKnowledge(dir: string, options: LoadOptions = {}): Pro
   let glossary = EMPTY_GLOSSARY;
   let glossaryFile: LoadedKnowledge['glossaryFile'];
 
-  const knowledgeFiles = listing.files.filter(({ file }) => {
-    const name = path.basename(file).toLowerCase();
-    if (isGlossaryFile(file) || (name.endsWith('.md') && !IGNORED_NAMES.has(name))) return true;
-    if (!IGNORED_NAMES.has(name)) warnings.push({ file, message: 'not read: only .md articles and glossary.yml are knowledge files' });
-    return false;
-  });
-  const unchanged = options.previous === undefined ? new Map<string, LoadedFile>() : await unchangedFiles(knowledgeFiles, options.previous, maxFileBytes);
-  const toRead = unchanged.size === 0 ? knowledgeFiles : knowledgeFiles.filter(({ file }) => !unchanged.has(file));
+  const knowledgeFiles: ListedFile[] = [];
+  let sliceStart = performance.now();
+  for (const listed of listing.files) {
+    if (performance.now() - sliceStart >= PARSE_SLICE_MS) {
+      await nextTurn();
+      sliceStart = performance.now();
+    }
+    const name = path.basename(listed.file).toLowerCase();
+    if (isGlossaryFile(listed.file) || (name.endsWith('.md') && !IGNORED_NAMES.has(name))) knowledgeFiles.push(listed);
+    else if (!IGNORED_NAMES.has(name)) warnings.push({ file: listed.file, message: 'not read: only .md articles and glossary.yml are knowledge files' });
+  }
+  const { unchanged, toRead } = await unchangedFiles(knowledgeFiles, options.previous ?? {}, maxFileBytes);
   const read = await readFiles(toRead, {
     maxFileBytes,
     settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
@@ -108,7 +112,7 @@ export async function loadKnowledge(dir: string, options: LoadOptions = {}): Pro
   warnings.push(...read.warnings);
 
   const files = new Map<string, LoadedFile>();
-  let sliceStart = performance.now();
+  sliceStart = performance.now();
   for (const { file, source } of knowledgeFiles) {
     if (performance.now() - sliceStart >= PARSE_SLICE_MS) {
       await nextTurn();

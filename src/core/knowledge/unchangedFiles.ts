@@ -44,40 +44,49 @@ export function stampOf(stats: Stats): FileStamp {
   return { dev: stats.dev, ino: stats.ino, size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs };
 }
 
+export interface UnchangedFiles {
+  /** The earlier load's records of the files that need no read, by `file`. */
+  readonly unchanged: ReadonlyMap<string, LoadedFile>;
+  /** The other files, in listing order. */
+  readonly toRead: readonly ListedFile[];
+}
+
 /**
- * The listed files that can be taken from an earlier load without being opened, by `file`: each
- * was read from the same real path, `lstat` gives the same stamp now, and it had not been touched
- * for `RACY_MARGIN_MS` before that load began listing the folder. The earlier load's records are
- * returned as they are. Anything in doubt (a stat that fails, a link now where a file was, a file
+ * Sorts the listed files into those that can be taken from an earlier load without being opened
+ * and those to read. A file needs no read when it was read from the same real path, `lstat` gives
+ * the same stamp now, and it had not been touched for `RACY_MARGIN_MS` before that load began
+ * listing the folder. Anything in doubt (a stat that fails, a link now where a file was, a file
  * over `maxFileBytes`) is left for a read, which reports it as it always does.
  */
-export async function unchangedFiles(
-  files: readonly ListedFile[],
-  earlier: EarlierLoad,
-  maxFileBytes: number,
-): Promise<Map<string, LoadedFile>> {
-  const unchanged = new Map<string, LoadedFile>();
+export async function unchangedFiles(files: readonly ListedFile[], earlier: EarlierLoad, maxFileBytes: number): Promise<UnchangedFiles> {
   const records = earlier.files;
-  if (records === undefined || records.size === 0 || earlier.listedAtMs === undefined) return unchanged;
+  if (records === undefined || records.size === 0 || earlier.listedAtMs === undefined) return { unchanged: new Map(), toRead: files };
   const settledBefore = earlier.listedAtMs - RACY_MARGIN_MS;
+  const unchanged = new Map<string, LoadedFile>();
+  const toRead: ListedFile[] = [];
   let sliceStart = performance.now();
-  for (const { file, source } of files) {
+  for (const listed of files) {
     if (performance.now() - sliceStart >= STAT_SLICE_MS) {
       await nextTurn();
       sliceStart = performance.now();
     }
-    const record = records.get(file);
-    if (record === undefined || record.source !== source || record.size > maxFileBytes) continue;
-    if (record.mtimeMs >= settledBefore || record.ctimeMs >= settledBefore) continue;
-    let stats: Stats | undefined;
-    try {
-      stats = lstatSync(source, { throwIfNoEntry: false });
-    } catch {
-      continue;
-    }
-    if (stats !== undefined && stats.isFile() && sameStamp(stats, record)) unchanged.set(file, record);
+    const record = records.get(listed.file);
+    if (record !== undefined && isUnchanged(listed.source, record, settledBefore, maxFileBytes)) unchanged.set(listed.file, record);
+    else toRead.push(listed);
   }
-  return unchanged;
+  return { unchanged, toRead };
+}
+
+function isUnchanged(source: string, record: LoadedFile, settledBefore: number, maxFileBytes: number): boolean {
+  if (record.source !== source || record.size > maxFileBytes) return false;
+  if (record.mtimeMs >= settledBefore || record.ctimeMs >= settledBefore) return false;
+  let stats: Stats | undefined;
+  try {
+    stats = lstatSync(source, { throwIfNoEntry: false });
+  } catch {
+    return false;
+  }
+  return stats !== undefined && stats.isFile() && sameStamp(stats, record);
 }
 
 function sameStamp(stats: Stats, stamp: FileStamp): boolean {
