@@ -14,11 +14,14 @@ export interface FileStamp {
   readonly ctimeMs: number;
 }
 
-/** A file a load read whole and that loaded without problems, and what it loaded as. */
+/**
+ * A file a load read whole and that loaded without problems, and what it loaded as. Its stamp is
+ * the one `fstat` gave on the descriptor the text was read through.
+ */
 export interface LoadedFile extends FileStamp {
   /** The real path it was read from (for a link, where it led). */
   readonly source: string;
-  /** The stamp is the one `fstat` gave on the descriptor the text was read through. */
+  /** The article it holds, or the glossary (with the hash of its text). */
   readonly outcome: { readonly article: Article } | { readonly glossary: Glossary; readonly contentHash: string };
 }
 
