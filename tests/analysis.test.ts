@@ -69,8 +69,8 @@ describe('acronyms learned from the knowledge', () => {
 
   it('maps each acronym, singular and lowercase, to the index terms of its words', () => {
     const articles = [
-      { title: 'New York City', body: 'The city has five boroughs.' },
-      { title: 'SME support', body: 'Small and medium enterprises (SMEs) employ most people.' },
+      { id: 'nyc', title: 'New York City', body: 'The city has five boroughs.' },
+      { id: 'smes', title: 'SME support', body: 'Small and medium enterprises (SMEs) employ most people.' },
     ] as Article[];
     const learned = learnAcronyms(articles);
     expect(learned.get('nyc')).toEqual(termsOf('New York City'));

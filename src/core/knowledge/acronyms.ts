@@ -71,24 +71,54 @@ export function titleInitials(title: string): string | undefined {
   return words.map((word) => (word[0] as string).toUpperCase()).join('');
 }
 
+/** An acronym an article defines, by its key (`acronymKey`), with the index terms it stands for. */
+export type AcronymDefinition = readonly [key: string, terms: readonly string[]];
+
+/**
+ * The acronyms one article defines, in order, each with the index terms of its words: its text's
+ * definitions, then its title's initials. Empty for most articles.
+ */
+export function acronymsOfArticle(article: Article): AcronymDefinition[] {
+  const defined = findAcronyms(article.body);
+  const initials = titleInitials(article.title);
+  if (initials !== undefined) defined.push({ acronym: initials, expansion: article.title });
+  const definitions: AcronymDefinition[] = [];
+  for (const { acronym, expansion } of defined) {
+    const terms = tokenize(expansion).filter((token) => !token.stop).map((token) => token.term);
+    if (terms.length >= 2) definitions.push([acronymKey(acronym), terms]);
+  }
+  return definitions;
+}
+
+/**
+ * The articles' definitions merged, in the articles' order: the first definition of an acronym
+ * wins. `byArticle` holds each article's `acronymsOfArticle`, by id (articles defining none may be
+ * left out).
+ */
+export function mergeAcronyms(articles: readonly Article[], byArticle: ReadonlyMap<string, readonly AcronymDefinition[]>): Map<string, readonly string[]> {
+  const learned = new Map<string, readonly string[]>();
+  for (const article of articles) {
+    for (const [key, terms] of byArticle.get(article.id) ?? []) if (!learned.has(key)) learned.set(key, terms);
+  }
+  return learned;
+}
+
+/** Each article's definitions, by id, for the articles that define any. */
+export function acronymsByArticle(articles: readonly Article[]): Map<string, readonly AcronymDefinition[]> {
+  const byArticle = new Map<string, readonly AcronymDefinition[]>();
+  for (const article of articles) {
+    const definitions = acronymsOfArticle(article);
+    if (definitions.length > 0) byArticle.set(article.id, definitions);
+  }
+  return byArticle;
+}
+
 /**
  * What each acronym the articles define stands for, as index terms: "nyc" to new, york, city.
  * Keys are lowercase and singular ("SMEs" is "sme"); the first definition of an acronym wins.
  */
 export function learnAcronyms(articles: readonly Article[]): Map<string, readonly string[]> {
-  const learned = new Map<string, readonly string[]>();
-  for (const article of articles) {
-    const defined = findAcronyms(article.body);
-    const initials = titleInitials(article.title);
-    if (initials !== undefined) defined.push({ acronym: initials, expansion: article.title });
-    for (const { acronym, expansion } of defined) {
-      const key = acronymKey(acronym);
-      if (learned.has(key)) continue;
-      const terms = tokenize(expansion).filter((token) => !token.stop).map((token) => token.term);
-      if (terms.length >= 2) learned.set(key, terms);
-    }
-  }
-  return learned;
+  return mergeAcronyms(articles, acronymsByArticle(articles));
 }
 
 /** How an acronym is looked up: lowercase, a plural "s" dropped ("SMEs", "smes" and "SME" are one). */
