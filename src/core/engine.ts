@@ -8,6 +8,8 @@ import type { LoadedKnowledge } from './knowledge/loadKnowledge.js';
 import { rankArticles, rankPassages } from './search/retrieve.js';
 import { answerInConversation } from './search/followUp.js';
 import { buildSnapshot, buildSnapshotInSlices, restoreSnapshot, type Snapshot } from './search/snapshot.js';
+import { planUpdate, type InPlaceUpdate } from './search/update.js';
+import { runInSlices } from './slices.js';
 import { splitParagraphs } from './text/passages.js';
 import type {
   Answer,
@@ -89,7 +91,7 @@ export async function createEngine(options: EngineOptions): Promise<KnowledgeEng
   if (glossary.status === 'missing') {
     settings.logger?.error({ glossary }, `${glossary.file ?? 'glossary'} did not load: answers run WITHOUT the glossary until it is fixed and reloaded`);
   }
-  return new KnowledgeEngine(snapshot, glossary, settings, 'cache');
+  return new KnowledgeEngine(snapshot, glossary, settings, 'cache', knowledge);
 }
 
 /**
@@ -104,7 +106,7 @@ export function createEngineFromKnowledge(knowledge: LoadedKnowledge, options: E
   if (glossary.status === 'missing') {
     settings.logger?.error({ glossary }, `${glossary.file ?? 'glossary'} did not load: answers run WITHOUT the glossary until it is fixed and reloaded`);
   }
-  const engine = new KnowledgeEngine(snapshot, glossary, settings, 'built');
+  const engine = new KnowledgeEngine(snapshot, glossary, settings, 'built', knowledge);
   engine.saveIndexCache();
   return engine;
 }
@@ -187,13 +189,16 @@ export class KnowledgeEngine implements AnswerEngine {
   /** The index cache writes, one after the other; never rejects. */
   #saving: Promise<void> = Promise.resolve();
   #saveQueued = false;
+  /** The last load of the folder: a reload opens only the files changed since (see `loadKnowledge`). */
+  #lastLoad: LoadedKnowledge | undefined;
   readonly #settings: EngineSettings;
 
-  constructor(snapshot: Snapshot, glossary: GlossaryState, settings: EngineSettings, indexSource: 'built' | 'cache' = 'built') {
+  constructor(snapshot: Snapshot, glossary: GlossaryState, settings: EngineSettings, indexSource: 'built' | 'cache' = 'built', load?: LoadedKnowledge) {
     this.#snapshot = snapshot;
     this.#glossary = glossary;
     this.#settings = settings;
     this.#indexSource = indexSource;
+    this.#lastLoad = load;
   }
 
   /**
@@ -299,9 +304,13 @@ export class KnowledgeEngine implements AnswerEngine {
   async #reload(dryRun: boolean): Promise<ReloadReport> {
     const started = performance.now();
     const before = this.#snapshot;
-    const knowledge = await loadKnowledge(this.#settings.knowledgeDir, { maxFileBytes: this.#settings.maxFileBytes });
+    const knowledge = await loadKnowledge(this.#settings.knowledgeDir, {
+      maxFileBytes: this.#settings.maxFileBytes,
+      ...(this.#lastLoad === undefined ? {} : { previous: this.#lastLoad }),
+    });
+    if (!dryRun) this.#lastLoad = knowledge;
     const tookMs = () => Math.round(performance.now() - started);
-    const diff = diffArticles(before.articles, knowledge.articles);
+    const diff = await runInSlices(diffArticles(before.articles, knowledge.articles));
     const stillBeingWritten = knowledge.stillChanging ?? [];
     const changing = stillBeingWritten.length > 0 ? { stillBeingWritten } : {};
 
@@ -328,12 +337,18 @@ export class KnowledgeEngine implements AnswerEngine {
       return report;
     }
 
-    // Built in slices: questions asked meanwhile are answered from the current snapshot.
-    const next = await buildSnapshotInSlices(knowledge, { version: before.version + 1, knowledgeDir: this.#settings.knowledgeDir });
+    const meta = { version: before.version + 1, knowledgeDir: this.#settings.knowledgeDir };
+    // The index is shared with the next snapshot when few articles changed: the cache writer must
+    // not be reading it meanwhile.
+    await this.#saving;
+    const update = await this.#updateInPlace(before, knowledge, meta);
+    // Else built in slices: questions asked meanwhile are answered from the current snapshot.
+    const next = update?.next ?? (await buildSnapshotInSlices(knowledge, meta));
     const glossary = glossaryStateOf(knowledge, this.#glossary);
     this.#snapshot = next;
     this.#glossary = glossary;
     this.#indexSource = 'built';
+    if (update !== undefined) await runInSlices(update.remove());
     this.saveIndexCache();
     const report: ReloadReport = {
       applied: true,
@@ -346,9 +361,27 @@ export class KnowledgeEngine implements AnswerEngine {
       tookMs: tookMs(),
       snapshotVersion: next.version,
       glossary,
+      index: update === undefined ? 'rebuilt' : 'updated',
     };
-    this.#settings.logger?.info({ ...report, warnings: report.warnings.length }, 'knowledge reloaded');
+    const passages = update === undefined ? {} : { passagesAdded: update.passagesAdded, passagesRemoved: update.passagesRemoved };
+    this.#settings.logger?.info({ ...report, warnings: report.warnings.length, ...passages }, 'knowledge reloaded');
     return report;
+  }
+
+  /**
+   * The next snapshot made in place (see `update.ts`), its passages added to the shared index;
+   * undefined when it is to be built from scratch: too much changed, or the update failed (the
+   * index is then as it was, and the failure logged).
+   */
+  async #updateInPlace(current: Snapshot, knowledge: LoadedKnowledge, meta: { version: number; knowledgeDir: string }): Promise<InPlaceUpdate | undefined> {
+    try {
+      const update = await runInSlices(planUpdate(current, knowledge, meta));
+      if (update !== undefined) await runInSlices(update.add());
+      return update;
+    } catch (error) {
+      this.#settings.logger?.error({ reason: (error as Error).message }, 'reload in place failed: building the index from scratch');
+      return undefined;
+    }
   }
 
   stats(): EngineStats {
@@ -394,15 +427,31 @@ function countsOf(snapshot: Snapshot): KnowledgeCounts {
   return { articles: snapshot.articles.length, passages: snapshot.passages.length };
 }
 
-function diffArticles(
-  before: readonly Article[],
-  after: readonly Article[],
-): Pick<ReloadReport, 'added' | 'changed' | 'removed'> {
-  const old = new Map(before.map((article) => [article.id, article.contentHash]));
-  const now = new Map(after.map((article) => [article.id, article.contentHash]));
-  return {
-    added: [...now.keys()].filter((id) => !old.has(id)),
-    changed: [...now.keys()].filter((id) => old.has(id) && old.get(id) !== now.get(id)),
-    removed: [...old.keys()].filter((id) => !now.has(id)),
-  };
+/** Articles gone through between two yields of `diffArticles`. */
+const DIFF_STEP = 2048;
+
+/** Which articles a reload adds, changes and removes, by id; yields now and then (100k passages are 25k articles). */
+function* diffArticles(before: readonly Article[], after: readonly Article[]): Generator<void, Pick<ReloadReport, 'added' | 'changed' | 'removed'>> {
+  const old = new Map<string, string>();
+  const now = new Set<string>();
+  const added: string[] = [];
+  const changed: string[] = [];
+  const removed: string[] = [];
+  let step = 0;
+  for (const article of before) {
+    old.set(article.id, article.contentHash);
+    if (++step % DIFF_STEP === 0) yield;
+  }
+  for (const article of after) {
+    now.add(article.id);
+    const hash = old.get(article.id);
+    if (hash === undefined) added.push(article.id);
+    else if (hash !== article.contentHash) changed.push(article.id);
+    if (++step % DIFF_STEP === 0) yield;
+  }
+  for (const article of before) {
+    if (!now.has(article.id)) removed.push(article.id);
+    if (++step % DIFF_STEP === 0) yield;
+  }
+  return { added, changed, removed };
 }

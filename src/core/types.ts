@@ -195,6 +195,11 @@ export interface ReloadReport {
   readonly stillBeingWritten?: readonly string[];
   /** The glossary the engine answers with after this reload (or dry run). */
   readonly glossary?: GlossaryState;
+  /**
+   * For an applied reload: `updated` when the search index was changed in place (few articles
+   * changed), `rebuilt` when it was built anew (the glossary or many articles changed).
+   */
+  readonly index?: 'updated' | 'rebuilt';
 }
 
 /**

@@ -41,7 +41,8 @@ export interface CacheHeader {
   /** Every passage, indexed or not. */
   readonly passages: number;
   readonly articles: readonly CachedArticle[];
-  readonly acronyms: readonly (readonly [string, readonly string[]])[];
+  /** Each article's acronym definitions, for the articles that define any: [article id, [[acronym, terms]...]]. */
+  readonly acronymsByArticle: readonly (readonly [string, readonly (readonly [string, readonly string[]])[]])[];
   /** Document frequencies of words that are not index terms (the others are in the data). */
   readonly otherFrequencies: readonly (readonly [string, number])[];
   readonly index: IndexHeader;
@@ -74,7 +75,7 @@ const headerSchema = z.object({
       }),
     }),
   ),
-  acronyms: z.array(z.tuple([z.string(), z.array(z.string())])),
+  acronymsByArticle: z.array(z.tuple([z.string(), z.array(z.tuple([z.string(), z.array(z.string())]))])),
   otherFrequencies: z.array(z.tuple([z.string(), z.number().int().positive()])),
   index: z.object({
     documentCount: z.number().int().nonnegative(),

@@ -11,12 +11,12 @@ import { IntReader, IntWriter } from './ints.js';
  * The version of what the index cache holds. BUMP IT WHENEVER INDEXING CHANGES: how an article
  * file is parsed, what a passage is (`splitParagraphs`, `isFragment`), how text becomes index terms
  * (`tokenize`, stemming, spelling, stop words), the fields and options of `searchIndexOptions`,
- * what a snapshot counts in `documentFrequency` or learns as `acronyms`, glossary matching, or the
+ * what a snapshot counts in `documentFrequency` or learns as acronyms, glossary matching, or the
  * cache file's layout (`cacheFile.ts`, `indexCodec.ts`). A cache of another version is never read.
  * `indexingFingerprint` below catches most such changes even when the bump is forgotten; the bump
  * is still the rule, as no sample covers every word.
  */
-export const INDEX_CACHE_VERSION = 1;
+export const INDEX_CACHE_VERSION = 2;
 
 /** What a cache was built from: equal keys, equal snapshots. */
 export interface CacheKey {
@@ -115,7 +115,7 @@ export function indexingFingerprint(): string {
       snapshot.passages.map(({ paragraph, text, quotable }) => [paragraph, text, quotable]),
       index,
       [...snapshot.documentFrequency],
-      [...snapshot.acronyms],
+      [...snapshot.acronymsByArticle],
     ]),
   );
   return fingerprint;

@@ -60,12 +60,19 @@ export class CachedIndex {
 
     const passages = input.count(1, 'passages');
     if (passages !== header.passages) throw new Error(`${passages} passages, the header says ${header.passages}`);
+    // Each passage's id, plus one, negative when the passage is not quotable (not in the index).
     const quotable: boolean[] = [];
-    for (let i = 0; i < passages; i++) quotable.push(input.next() === 1);
+    const ids: number[] = [];
+    for (let i = 0; i < passages; i++) {
+      const signed = input.next();
+      if (signed === 0) throw new Error(`passage ${i} has no id`);
+      quotable.push(signed > 0);
+      ids.push(Math.abs(signed) - 1);
+    }
     if (!input.done) throw new Error(`${ints.length - input.at} integers more than the index needs`);
 
-    const acronyms = new Map<string, readonly string[]>(header.acronyms.map(([acronym, words]) => [acronym, words]));
-    return { index, documentFrequency, acronyms, quotable };
+    const acronymsByArticle = new Map(header.acronymsByArticle.map(([article, definitions]) => [article, definitions]));
+    return { index, documentFrequency, acronymsByArticle, quotable, ids };
   }
 }
 
@@ -120,7 +127,7 @@ export async function saveIndexCache(dir: string, snapshot: Snapshot): Promise<S
       writtenAt: new Date().toISOString(),
       passages: snapshot.passages.length,
       articles: snapshot.articles.map(cachedArticle),
-      acronyms: [...snapshot.acronyms],
+      acronymsByArticle: [...snapshot.acronymsByArticle],
       otherFrequencies,
       index,
     },
@@ -135,7 +142,7 @@ function cachedArticle(article: Article): CachedArticle {
   return { file, contentHash, fields };
 }
 
-/** Document frequencies in their order (each by its term's place), then each passage's quotable flag. */
+/** Document frequencies in their order (each by its term's place), then each passage's id and whether it is quotable. */
 function* encodeRest(snapshot: Snapshot, terms: readonly string[], out: IntWriter): Generator<void, [string, number][]> {
   const placeOf = new Map(terms.map((term, place) => [term, place]));
   const other: [string, number][] = [];
@@ -150,7 +157,7 @@ function* encodeRest(snapshot: Snapshot, terms: readonly string[], out: IntWrite
   }
   out.push(snapshot.passages.length);
   for (const passage of snapshot.passages) {
-    out.push(passage.quotable ? 1 : 0);
+    out.push(passage.quotable ? passage.index + 1 : -(passage.index + 1));
     if (++step % 4096 === 0) yield;
   }
   return other;

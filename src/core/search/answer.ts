@@ -111,7 +111,7 @@ export function answerQuestion(
   const unmatched = unmatchedUnits(analyzed, results, snapshot).filter((unit) => unit.kind === 'period' || !unit.carried);
   // A long question can leave many words unmatched: the decline names only the few that tell most.
   const unmatchedWords = namedUnmatchedWords(unmatched);
-  const nearest = articlesOf(results.slice(0, 10).map((r) => snapshot.passages[r.id] as Passage));
+  const nearest = articlesOf(results.slice(0, 10).map((r) => snapshot.byId[r.id as number] as Passage));
   if (results.length === 0 || (ownUnits.length > 0 && unmatched.length === ownUnits.length)) {
     return decline('no-match', { unmatchedTerms: unmatchedWords });
   }
@@ -233,7 +233,7 @@ interface Candidate {
 
 /** Reads a found passage for the question: how well it and each of its sentences match. Undefined if it has no sentence. */
 function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: SearchResult, topScore: number): Candidate | undefined {
-  const passage = snapshot.passages[result.id] as Passage;
+  const passage = snapshot.byId[result.id as number] as Passage;
   const reading = snapshot.readings.get(passage.index, () => {
     const periodsOf = snapshot.periods.get(passage.article.id);
     const articlePeriods = periodsOf ? [...periodsOf.dated, ...periodsOf.mentioned] : [];

@@ -43,7 +43,7 @@ export function rankPassages(snapshot: Snapshot, question: string, audience: Aud
   if (analyzed.units.length === 0) return [];
   return search(snapshot, analyzed, visible)
     .slice(0, limit)
-    .map((result) => ({ passage: snapshot.passages[result.id] as Passage, score: result.score }));
+    .map((result) => ({ passage: snapshot.byId[result.id] as Passage, score: result.score }));
 }
 
 /**
@@ -85,15 +85,26 @@ export function search(snapshot: Snapshot, analyzed: AnalyzedQuestion, visible: 
   const results = snapshot.index.search(
     { combineWith: 'OR', queries },
     {
-      filter: (result) => visible(snapshot.passages[result.id] as Passage),
-      ...(datedBoost ? { boostDocument: (id: number) => datedBoost(snapshot.passages[id] as Passage) } : {}),
+      // A passage another snapshot sharing the index added or replaced is not this one's (see `update.ts`).
+      filter: (result) => {
+        const passage = snapshot.byId[result.id as number];
+        return passage !== undefined && visible(passage);
+      },
+      ...(datedBoost
+        ? {
+            boostDocument: (id: number) => {
+              const passage = snapshot.byId[id];
+              return passage === undefined ? 0 : datedBoost(passage);
+            },
+          }
+        : {}),
     },
   );
   // MiniSearch multiplies a score by the number of query words matched. BM25 already adds a
   // share for every word, so that counted each word twice and let several common words beat one
   // rare one (SciFact nDCG@10 0.6693 with it, 0.7019 without): undo it.
   for (const result of results) result.score /= Math.max(1, result.queryTerms.length);
-  return results.sort((a, b) => b.score - a.score);
+  return results.sort(byScoreIn(snapshot));
 }
 
 /** A score factor for passages of articles dated in, or naming, a period the question names. */
@@ -128,3 +139,17 @@ export function unmatchedUnits(analyzed: AnalyzedQuestion, results: readonly Sea
   });
 }
 
+
+/**
+ * Best first; passages of equal score in the knowledge's order (file, then paragraph), so that
+ * the order never depends on ids, which differ after a reload in place (`update.ts`).
+ */
+function byScoreIn(snapshot: Snapshot): (a: SearchResult, b: SearchResult) => number {
+  return (a, b) => b.score - a.score || inKnowledgeOrder(snapshot.byId[a.id as number], snapshot.byId[b.id as number]);
+}
+
+function inKnowledgeOrder(a: Passage | undefined, b: Passage | undefined): number {
+  if (a === undefined || b === undefined) return 0;
+  if (a.article.file !== b.article.file) return a.article.file < b.article.file ? -1 : 1;
+  return a.paragraph - b.paragraph;
+}

@@ -1,9 +1,8 @@
-import { performance } from 'node:perf_hooks';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import MiniSearch, { type Options } from 'minisearch';
 import type { LoadedKnowledge } from '../knowledge/loadKnowledge.js';
-import { learnAcronyms } from '../knowledge/acronyms.js';
+import { acronymsByArticle, mergeAcronyms, type AcronymDefinition } from '../knowledge/acronyms.js';
 import { findConcepts, type Glossary } from '../knowledge/glossary.js';
+import { runAtOnce, runInSlices } from '../slices.js';
 import { tokenize } from '../text/analyze.js';
 import { isFragment, splitParagraphs } from '../text/passages.js';
 import type { Article, Audience, KnowledgeProblem } from '../types.js';
@@ -12,7 +11,11 @@ import { findPeriods, monthKey, periodKeys } from './periods.js';
 
 /** A paragraph of an article: the unit that is indexed, ranked and cited. */
 export interface Passage {
-  /** Position in `Snapshot.passages`; also the id in the search index. */
+  /**
+   * The passage's id in the search index (`Snapshot.byId`). A build numbers the passages in order;
+   * a reload in place (`update.ts`) keeps the ids of the passages it keeps and gives new passages
+   * ids the index never had.
+   */
   readonly index: number;
   readonly article: Article;
   readonly paragraph: number;
@@ -32,17 +35,31 @@ export interface ArticlePeriods {
   readonly mentioned: ReadonlySet<string>;
 }
 
-/** Everything needed to answer, built once and never changed: a reload builds a new one. */
+/**
+ * Everything needed to answer, never changed once made. A reload makes a new one: from scratch, or
+ * in place (`update.ts`), sharing the search index, whose passages each snapshot sees through `byId`.
+ */
 export interface Snapshot {
   readonly version: number;
   readonly loadedAt: Date;
   readonly knowledgeDir: string;
   readonly articles: readonly Article[];
+  /** The passages, in article order. */
   readonly passages: readonly Passage[];
+  /**
+   * The passages by id. Undefined for an id that is not this snapshot's: a passage an in-place
+   * reload replaced, or one a later snapshot sharing the index added. The search index is asked
+   * through this, so a snapshot never sees another's passages.
+   */
+  readonly byId: readonly (Passage | undefined)[];
+  /** The id the next new passage gets: above every id the index has had. */
+  readonly nextId: number;
   readonly index: MiniSearch<IndexedPassage>;
   readonly glossary: Glossary;
   /** Acronyms the articles define, and titles' initials: "nyc" to new, york, city (see `acronyms.ts`). */
   readonly acronyms: ReadonlyMap<string, readonly string[]>;
+  /** Each article's own definitions, for the articles that define any: `acronyms` merges them. */
+  readonly acronymsByArticle: ReadonlyMap<string, readonly AcronymDefinition[]>;
   /** In how many passages each index term and glossary concept occurs. */
   readonly documentFrequency: ReadonlyMap<string, number>;
   readonly periods: ReadonlyMap<string, ArticlePeriods>;
@@ -93,43 +110,30 @@ export function createSearchIndex(): MiniSearch<IndexedPassage> {
 export interface IndexedParts {
   readonly index: MiniSearch<IndexedPassage>;
   readonly documentFrequency: ReadonlyMap<string, number>;
-  readonly acronyms: ReadonlyMap<string, readonly string[]>;
+  readonly acronymsByArticle: ReadonlyMap<string, readonly AcronymDefinition[]>;
   /**
    * Whether each passage, in `Snapshot.passages` order, is quotable: `isFragment` is most of the
    * cost of splitting articles into passages (0.85 of 1.0 s at 100k passages).
    */
   readonly quotable: readonly boolean[];
+  /** Each passage's id, in the same order. */
+  readonly ids: readonly number[];
 }
 
 /** Passage readings kept per snapshot: a few questions' worth of candidates, a few megabytes at most. */
 const READING_CACHE_SIZE = 512;
-/** A reload builds its snapshot in slices this long, so questions asked meanwhile are answered. */
-const BUILD_SLICE_MS = 10;
 
 /** Splits the articles into passages and indexes them: one immutable snapshot. */
 export function buildSnapshot(knowledge: LoadedKnowledge, meta: { version: number; knowledgeDir: string }): Snapshot {
-  const steps = snapshotSteps(knowledge, meta);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return runAtOnce(snapshotSteps(knowledge, meta));
 }
 
 /**
  * `buildSnapshot` a slice at a time, letting other work run between slices: what a reload uses,
  * so the bot goes on answering from the current snapshot while the next one is built.
  */
-export async function buildSnapshotInSlices(knowledge: LoadedKnowledge, meta: { version: number; knowledgeDir: string }): Promise<Snapshot> {
-  const steps = snapshotSteps(knowledge, meta);
-  let sliceStart = performance.now();
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    if (performance.now() - sliceStart >= BUILD_SLICE_MS) {
-      await nextTurn();
-      sliceStart = performance.now();
-    }
-  }
+export function buildSnapshotInSlices(knowledge: LoadedKnowledge, meta: { version: number; knowledgeDir: string }): Promise<Snapshot> {
+  return runInSlices(snapshotSteps(knowledge, meta));
 }
 
 /** Builds a snapshot, yielding after each article. */
@@ -138,27 +142,50 @@ function* snapshotSteps(knowledge: LoadedKnowledge, meta: { version: number; kno
   const passages: Passage[] = [];
   const documentFrequency = new Map<string, number>();
   const periods = new Periods();
-  const countOnce = (terms: Iterable<string>): void => {
-    for (const term of new Set(terms)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
-  };
 
   for (const article of knowledge.articles) {
     periods.add(article);
-    const titleTokens = tokenize(article.title);
-    const titleTerms = titleTokens.filter((t) => !t.stop).map((t) => t.term);
-    const titleConcepts = findConcepts(knowledge.glossary, titleTokens).map((m) => m.concept);
-    const tagTerms = article.tags.flatMap((tag) => tokenize(tag).filter((t) => !t.stop).map((t) => t.term));
+    const indexed = indexArticle(article, knowledge.glossary, passages.length);
+    passages.push(...indexed.passages);
+    for (const { document, terms } of indexed.documents) {
+      for (const term of terms) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+      index.add(document);
+    }
+    yield;
+  }
 
-    for (const { paragraph, text } of splitParagraphs(article.body)) {
-      const quotable = !isFragment(text);
-      const passage: Passage = { index: passages.length, article, paragraph, text, quotable };
-      passages.push(passage);
-      if (!quotable) continue;
-      const tokens = tokenize(text);
-      const textTerms = tokens.filter((t) => !t.stop).map((t) => t.term);
-      const concepts = [...titleConcepts, ...findConcepts(knowledge.glossary, tokens).map((m) => m.concept)];
-      countOnce([...textTerms, ...titleTerms, ...concepts]);
-      index.add({
+  const parts = { index, documentFrequency, acronymsByArticle: acronymsByArticle(knowledge.articles) };
+  return yield* assembleSteps(knowledge.articles, knowledge, meta, passages, periods, parts);
+}
+
+/** A quotable passage's document in the search index, and the terms it counts in `documentFrequency`. */
+export interface PassageDocument {
+  readonly document: IndexedPassage;
+  readonly terms: ReadonlySet<string>;
+}
+
+/**
+ * An article split into passages, with ids from `firstId` on, and each quotable passage's index
+ * document. The same article and glossary always give the same documents: an in-place reload
+ * removes a passage from the index by making its document again.
+ */
+export function indexArticle(article: Article, glossary: Glossary, firstId: number): { passages: Passage[]; documents: PassageDocument[] } {
+  const titleTokens = tokenize(article.title);
+  const titleTerms = titleTokens.filter((t) => !t.stop).map((t) => t.term);
+  const titleConcepts = findConcepts(glossary, titleTokens).map((m) => m.concept);
+  const tagTerms = article.tags.flatMap((tag) => tokenize(tag).filter((t) => !t.stop).map((t) => t.term));
+  const passages: Passage[] = [];
+  const documents: PassageDocument[] = [];
+  for (const { paragraph, text } of splitParagraphs(article.body)) {
+    const quotable = !isFragment(text);
+    const passage: Passage = { index: firstId + passages.length, article, paragraph, text, quotable };
+    passages.push(passage);
+    if (!quotable) continue;
+    const tokens = tokenize(text);
+    const textTerms = tokens.filter((t) => !t.stop).map((t) => t.term);
+    const concepts = [...titleConcepts, ...findConcepts(glossary, tokens).map((m) => m.concept)];
+    documents.push({
+      document: {
         id: passage.index,
         title: titleTerms.join(' '),
         // The title's words count as words of the text too ("flat"), and a little more in the title field.
@@ -166,12 +193,11 @@ function* snapshotSteps(knowledge: LoadedKnowledge, meta: { version: number; kno
         tags: tagTerms.join(' '),
         concepts: concepts.join(' '),
         audience: article.audience,
-      });
-    }
-    yield;
+      },
+      terms: new Set([...textTerms, ...titleTerms, ...concepts]),
+    });
   }
-
-  return assemble(knowledge, meta, passages, periods, { index, documentFrequency, acronyms: learnAcronyms(knowledge.articles) });
+  return { passages, documents };
 }
 
 /**
@@ -187,57 +213,132 @@ export function restoreSnapshot(knowledge: LoadedKnowledge, parts: IndexedParts,
     periods.add(article);
     for (const { paragraph, text } of splitParagraphs(article.body)) {
       const quotable = parts.quotable[passages.length];
-      if (quotable === undefined) throw new Error(`the index has ${parts.quotable.length} passages, the knowledge more`);
+      const id = parts.ids[passages.length];
+      if (quotable === undefined || id === undefined) throw new Error(`the index has ${parts.quotable.length} passages, the knowledge more`);
       if (quotable) indexed += 1;
-      passages.push({ index: passages.length, article, paragraph, text, quotable });
+      if (quotable && !parts.index.has(id)) throw new Error(`passage ${passages.length} has id ${id}, which the index does not hold`);
+      passages.push({ index: id, article, paragraph, text, quotable });
     }
   }
   if (passages.length !== parts.quotable.length) throw new Error(`the index has ${parts.quotable.length} passages, the knowledge ${passages.length}`);
   if (indexed !== parts.index.documentCount) throw new Error(`the index has ${parts.index.documentCount} quotable passages, the knowledge ${indexed}`);
-  return assemble(knowledge, meta, passages, periods, parts);
+  return runAtOnce(assembleSteps(knowledge.articles, knowledge, meta, passages, periods, parts));
 }
 
-function assemble(
-  knowledge: LoadedKnowledge,
-  meta: { version: number; knowledgeDir: string },
+/** Passages or articles gone through between two yields of `assembleSteps`. */
+const ITEMS_PER_STEP = 8192;
+
+/**
+ * A snapshot of these articles and passages (in article order) over an index, yielding now and
+ * then. Its `articles` are given apart from the load's: an in-place reload keeps the article
+ * objects of unchanged articles.
+ */
+export function* assembleSteps(
+  articles: readonly Article[],
+  knowledge: Pick<LoadedKnowledge, 'glossary' | 'errors' | 'warnings'>,
+  meta: {
+    version: number;
+    knowledgeDir: string;
+    readings?: ReadingCache;
+    nextId?: number;
+    byId?: readonly (Passage | undefined)[];
+    articlesByDate?: readonly Article[];
+  },
   passages: Passage[],
-  periods: Periods,
-  parts: Omit<IndexedParts, 'quotable'>,
-): Snapshot {
+  periods: { readonly byArticle: ReadonlyMap<string, ArticlePeriods>; readonly covered: Readonly<Record<Audience, ReadonlySet<string>>> },
+  parts: Pick<IndexedParts, 'index' | 'documentFrequency' | 'acronymsByArticle'>,
+): Generator<void, Snapshot> {
+  // Ids only go up: a reading cached for an id must never be taken for another passage's.
+  let nextId = meta.nextId ?? 0;
+  let inOrder = true;
+  if (meta.byId === undefined) {
+    passages.forEach((passage, i) => {
+      nextId = Math.max(nextId, passage.index + 1);
+      inOrder &&= passage.index === i;
+    });
+  }
+  // A build numbers its passages in order: they are their own list by id.
+  let byId = meta.byId ?? (inOrder ? passages : undefined);
+  if (byId === undefined) {
+    const sparse: (Passage | undefined)[] = [];
+    for (const passage of passages) sparse[passage.index] = passage;
+    byId = sparse;
+  }
+  yield;
+  const acronyms = mergeAcronyms(articles, parts.acronymsByArticle);
+  yield;
+  const articlesByDate = meta.articlesByDate ?? [...articles].sort(newerFirst);
+  yield;
   return Object.freeze({
     version: meta.version,
     loadedAt: new Date(),
     knowledgeDir: meta.knowledgeDir,
-    articles: Object.freeze([...knowledge.articles]),
+    articles: Object.freeze([...articles]),
     passages: Object.freeze(passages),
+    // Not frozen: a reload in place copies it, and copying a frozen array of 100k takes ten times longer.
+    byId,
+    nextId,
     index: parts.index,
     glossary: knowledge.glossary,
-    acronyms: parts.acronyms,
+    acronyms,
+    acronymsByArticle: parts.acronymsByArticle,
     documentFrequency: parts.documentFrequency,
     periods: periods.byArticle,
     coveredPeriods: periods.covered,
-    // Array.prototype.sort is stable: articles of one date keep their folder order.
-    articlesByDate: Object.freeze([...knowledge.articles].sort((a, b) => b.date.localeCompare(a.date))),
-    readings: new ReadingCache(READING_CACHE_SIZE),
+    articlesByDate: Object.freeze(articlesByDate),
+    // Readings depend on a passage's text and the glossary alone: an in-place reload keeps them.
+    readings: meta.readings ?? new ReadingCache(READING_CACHE_SIZE),
     problems: Object.freeze([...knowledge.errors, ...knowledge.warnings]),
   });
 }
 
-/** Each article's periods, and per audience every period some article it may read is in or names. */
-class Periods {
-  readonly byArticle = new Map<string, ArticlePeriods>();
-  readonly covered: Record<Audience, Set<string>> = { public: new Set(), internal: new Set() };
+/**
+ * Newest first, and articles of one date in file order. Dates are YYYY-MM-DD, so comparing them as
+ * strings compares them as dates.
+ */
+export function newerFirst(a: Article, b: Article): number {
+  if (a.date !== b.date) return a.date < b.date ? 1 : -1;
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
+}
 
-  add(article: Article): void {
-    const periodsOf = articlePeriods(article);
-    this.byArticle.set(article.id, periodsOf);
-    for (const audience of article.audience === 'public' ? (['public', 'internal'] as const) : (['internal'] as const)) {
-      for (const key of [...periodsOf.dated, ...periodsOf.mentioned]) this.covered[audience].add(key);
+/** Per audience, every period key some article it may read is dated in or names. */
+export function* coveredPeriodsSteps(
+  articles: readonly Article[],
+  periods: ReadonlyMap<string, ArticlePeriods>,
+): Generator<void, Record<Audience, Set<string>>> {
+  const covered: Record<Audience, Set<string>> = { public: new Set(), internal: new Set() };
+  let step = 0;
+  for (const article of articles) {
+    const periodsOf = periods.get(article.id);
+    if (periodsOf !== undefined) coverPeriods(covered, article, periodsOf);
+    if (++step % ITEMS_PER_STEP === 0) yield;
+  }
+  return covered;
+}
+
+function coverPeriods(covered: Record<Audience, Set<string>>, article: Article, periodsOf: ArticlePeriods): void {
+  for (const keys of [periodsOf.dated, periodsOf.mentioned]) {
+    for (const key of keys) {
+      covered.internal.add(key);
+      if (article.audience === 'public') covered.public.add(key);
     }
   }
 }
 
-function articlePeriods(article: Article): ArticlePeriods {
+/** Each article's periods, and per audience every period some article it may read is in or names. */
+export class Periods {
+  readonly byArticle = new Map<string, ArticlePeriods>();
+  readonly covered: Record<Audience, Set<string>> = { public: new Set(), internal: new Set() };
+
+  /** Adds an article; its periods are found in its text unless given (an in-place reload has them). */
+  add(article: Article, known?: ArticlePeriods): void {
+    const periodsOf = known ?? articlePeriods(article);
+    this.byArticle.set(article.id, periodsOf);
+    coverPeriods(this.covered, article, periodsOf);
+  }
+}
+
+export function articlePeriods(article: Article): ArticlePeriods {
   const year = Number(article.date.slice(0, 4));
   const month = Number(article.date.slice(5, 7));
   const mentioned = new Set(findPeriods(article.body).flatMap(periodKeys));
