@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
 import { renderAnswer } from '../adapters/terminal/render.js';
 import { runTerminalChat } from '../adapters/terminal/chat.js';
+import { loadProgressPrinter } from '../adapters/terminal/progress.js';
 import { Assistant } from './assistant.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import {
@@ -254,7 +255,9 @@ async function setUp(
   });
   const knowledgeDir = knowledgeOption ? path.resolve(knowledgeOption) : config.knowledgeDir;
   const engineLogger = chatShowsWarnings && !config.logLevelSet ? logger.child({}, { level: 'error' }) : logger;
-  const engine = await createEngine({ knowledgeDir, logger: engineLogger, maxQuestionLength: config.maxQuestionLength, cacheDir: config.indexCacheDir });
+  // A long first start (a large folder indexed) says how far it has got, on standard error.
+  const onProgress = loadProgressPrinter((line) => io.stderr.write(`${line}\n`));
+  const engine = await createEngine({ knowledgeDir, logger: engineLogger, maxQuestionLength: config.maxQuestionLength, cacheDir: config.indexCacheDir, onProgress });
   return { config, logger, engine };
 }
 

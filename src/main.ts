@@ -1,9 +1,10 @@
 import { runTerminalChat } from '../adapters/terminal/chat.js';
+import { loadProgressPrinter } from '../adapters/terminal/progress.js';
 import { ConnectError, StoppedError, type ChatAdapter } from './adapter.js';
 import { Assistant } from './assistant.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createEngine, type KnowledgeEngine } from './core/index.js';
-import { startHealthServer, type HealthServer } from './health.js';
+import { createEngine, type KnowledgeEngine, type LoadProgress } from './core/index.js';
+import { startHealthServer, type HealthChecks, type HealthServer } from './health.js';
 import { QuestionLog } from './insight/questionLog.js';
 import { createLogger, type Logger } from './logger.js';
 import { RateLimiter } from './rateLimit.js';
@@ -23,6 +24,19 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<nu
   // The terminal chat shares the screen with the logs: keep them to warnings unless asked.
   const level = terminalOnly && !config.logLevelSet ? 'warn' : config.logLevel;
   const logger = createLogger({ level, pretty: config.logPretty });
+  // A chat platform's health checks are answered from the start: live, and not ready until the
+  // knowledge is indexed and the adapters are connected (a first start over 100,000 passages
+  // indexes for tens of seconds). The checks are replaced once everything is up.
+  let loading: LoadProgress | undefined;
+  let checks: HealthChecks = {
+    live: () => ({ ok: true, detail: { knowledge: 'loading', ...loading } }),
+    ready: () => ({ ok: false, detail: { knowledge: 'loading', ...loading } }),
+  };
+  const health: HealthServer | undefined = terminalOnly
+    ? undefined
+    : await startHealthServer({ live: () => checks.live(), ready: () => checks.ready() }, config.healthPort, config.healthHost);
+  if (health) logger.info({ port: health.port }, 'health endpoint listening');
+  const showProgress = terminalOnly ? loadProgressPrinter((line) => process.stderr.write(`${line}\n`)) : undefined;
   const engine = await createEngine({
     knowledgeDir: config.knowledgeDir,
     // The terminal chat tells the engine's warnings itself (file problems at start, a refused
@@ -30,9 +44,13 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<nu
     logger: logger.child({ module: 'engine' }, terminalOnly && !config.logLevelSet ? { level: 'error' } : {}),
     maxQuestionLength: config.maxQuestionLength,
     cacheDir: config.indexCacheDir,
+    onProgress: (progress) => {
+      loading = progress;
+      showProgress?.(progress);
+    },
   });
 
-  if (terminalOnly) {
+  if (terminalOnly || health === undefined) {
     logger.info({ knowledgeDir: config.knowledgeDir }, 'no Slack or Discord tokens configured: starting the terminal chat');
     await runTerminalChat({ engine, input: process.stdin, output: process.stdout, color: Boolean(process.stdout.isTTY) });
     return 0;
@@ -73,30 +91,25 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env): Promise<nu
   // A library's background reconnect may reject with nobody listening: log it, never die of it.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection in the background; still running'));
 
-  const health: HealthServer = await startHealthServer(
-    {
-      live: () => ({ ok: engine.stats().articles > 0, detail: knowledgeDetail(engine.stats()) }),
-      ready: () => ({
-        // Ready once every configured adapter has authenticated (or stands by for another replica's
-        // Discord gateway), and the shared database, when there is one, answers.
-        ok:
-          adapters.every((a) => a.status() === 'ready' || a.status().startsWith('standby')) &&
-          (store?.status().ok ?? true) &&
-          !assistant.closing &&
-          engine.stats().articles > 0,
-        detail: {
-          ...knowledgeDetail(engine.stats()),
-          ...(store ? { database: store.status().detail, replica: store.replica, knowledgeVersion: assistant.knowledgeVersion } : {}),
-          adapters: Object.fromEntries(adapters.map((a) => [a.name, a.status()])),
-          shuttingDown: assistant.closing,
-          inFlight: assistant.inFlight,
-        },
-      }),
-    },
-    config.healthPort,
-    config.healthHost,
-  );
-  logger.info({ port: health.port }, 'health endpoint listening');
+  checks = {
+    live: () => ({ ok: engine.stats().articles > 0, detail: knowledgeDetail(engine.stats()) }),
+    ready: () => ({
+      // Ready once every configured adapter has authenticated (or stands by for another replica's
+      // Discord gateway), and the shared database, when there is one, answers.
+      ok:
+        adapters.every((a) => a.status() === 'ready' || a.status().startsWith('standby')) &&
+        (store?.status().ok ?? true) &&
+        !assistant.closing &&
+        engine.stats().articles > 0,
+      detail: {
+        ...knowledgeDetail(engine.stats()),
+        ...(store ? { database: store.status().detail, replica: store.replica, knowledgeVersion: assistant.knowledgeVersion } : {}),
+        adapters: Object.fromEntries(adapters.map((a) => [a.name, a.status()])),
+        shuttingDown: assistant.closing,
+        inFlight: assistant.inFlight,
+      },
+    }),
+  };
 
   const watcher = config.knowledgeWatch
     ? watchFolder(config.knowledgeDir, () =>

@@ -84,6 +84,45 @@ describe('apo-bot start with Slack configured', () => {
     expect(await readFile(path.join(dataDir, 'questions.jsonl'), 'utf8')).toContain('"question":"kpc director name"');
   });
 
+  it('answers health checks while a large folder is indexed: live, not ready, and how far it has got', async () => {
+    // About 9,000 passages: indexing them takes seconds, in slices between which the health
+    // endpoint answers (a build in one block would hold each check until it ends).
+    const files: Record<string, string> = {};
+    for (let n = 0; n < 3000; n++) {
+      files[`bulk-${n}.md`] = article(
+        { id: `bulk-${n}`, title: `Productivity programme ${n}`, date: '2020-01-15' },
+        [0, 1, 2].map((p) => `Paragraph ${p} of programme ${n} trained ${n + p} managers in lean methods and quality circles.`).join('\n\n'),
+      );
+    }
+    const folder = await makeKnowledgeDir(files);
+    try {
+      api = await startSlackWebApi();
+      const bot = startBot({ ...slackEnv(api), KNOWLEDGE_DIR: folder.dir }, (line) => line.msg === 'health endpoint listening');
+      const listening = await bot.ready;
+      const health = `http://127.0.0.1:${listening.port as number}`;
+      expect((await fetch(`${health}/healthz`, { signal: AbortSignal.timeout(1_000) })).status).toBe(200);
+      // Asked every 100 ms, each check answered within a second, until ready.
+      const seen: Record<string, unknown>[] = [];
+      for (;;) {
+        const response = await fetch(`${health}/readyz`, { signal: AbortSignal.timeout(1_000) });
+        const body = (await response.json()) as Record<string, unknown>;
+        if (response.status === 200) {
+          expect(body).toMatchObject({ status: 'ok', articles: 3002, passages: 9016 });
+          break;
+        }
+        expect(body).toMatchObject({ status: 'unavailable' });
+        seen.push(body);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(seen[0]).toMatchObject({ knowledge: 'loading' });
+      // Midway through the indexing, the check says how far it has got.
+      const midway = seen.find((body) => body.stage === 'indexing' && (body.articles as number) > 0 && (body.articles as number) < 3002);
+      expect(midway).toMatchObject({ knowledge: 'loading', totalArticles: 3002 });
+    } finally {
+      await folder.cleanup();
+    }
+  }, 60_000);
+
   it('reloads by itself when KNOWLEDGE_WATCH is on and a file changes', async () => {
     api = await startSlackWebApi();
     const folder = await makeKnowledgeDir();

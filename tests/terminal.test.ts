@@ -2,9 +2,10 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runTerminalChat } from '../adapters/terminal/chat.js';
 import { renderAnswer } from '../adapters/terminal/render.js';
+import { loadProgressPrinter } from '../adapters/terminal/progress.js';
 import { wrap } from '../adapters/terminal/wrap.js';
-import { createEngine, declineHeadline, type Answer } from '../src/core/index.js';
-import { SHIPPED_KNOWLEDGE } from './helpers/knowledgeDir.js';
+import { createEngine, declineHeadline, type Answer, type LoadProgress } from '../src/core/index.js';
+import { article, makeKnowledgeDir, SHIPPED_KNOWLEDGE } from './helpers/knowledgeDir.js';
 
 const citation = (overrides: Partial<Answer['citations'][number]> = {}): Answer['citations'][number] => ({
   id: 'a1',
@@ -150,5 +151,62 @@ describe('runTerminalChat', () => {
   it('does not wrap when the output is not a terminal and no width is given', async () => {
     const out = await chat('Who conducted the 2018 study mission?\n');
     expect(out.split('\n').some((line) => line.length > 120)).toBe(true);
+  });
+});
+
+describe('progress of a long start', () => {
+  const indexing = (articles: number, passages: number): LoadProgress => ({ stage: 'indexing', articles, totalArticles: 100, passages });
+
+  it('shows nothing for a quick start, then a line every few seconds, and one when done', () => {
+    let clock = 0;
+    const lines: string[] = [];
+    const show = loadProgressPrinter((line) => lines.push(line), { quietMs: 1_000, everyMs: 2_000, now: () => clock });
+    show({ stage: 'read', articles: 0, totalArticles: 100, passages: 0 });
+    clock = 500;
+    show(indexing(10, 40));
+    expect(lines).toEqual([]);
+    clock = 1_200;
+    show(indexing(30, 120));
+    clock = 2_000;
+    show(indexing(40, 160));
+    clock = 3_300;
+    show(indexing(70, 2_800));
+    clock = 4_100;
+    show(indexing(100, 4_000));
+    expect(lines).toEqual([
+      'Indexing the knowledge: 30 of 100 articles, 120 passages...',
+      'Indexing the knowledge: 70 of 100 articles, 2,800 passages...',
+      'Indexed 100 articles (4,000 passages) in 4 s.',
+    ]);
+  });
+
+  it('says nothing at the end of a start that was quick', () => {
+    let clock = 0;
+    const lines: string[] = [];
+    const show = loadProgressPrinter((line) => lines.push(line), { now: () => clock });
+    show(indexing(50, 100));
+    clock = 300;
+    show(indexing(100, 200));
+    expect(lines).toEqual([]);
+  });
+
+  it('is told by the engine: the files read, then each article indexed', async () => {
+    const files: Record<string, string> = {};
+    for (let n = 0; n < 5; n++) files[`a${n}.md`] = article({ id: `a${n}`, title: `Article ${n}` }, `First paragraph ${n}.\n\nSecond paragraph ${n}.`);
+    const folder = await makeKnowledgeDir(files, { shipped: false });
+    try {
+      const seen: LoadProgress[] = [];
+      await createEngine({ knowledgeDir: folder.dir, onProgress: (progress) => seen.push(progress) });
+      expect(seen[0]).toEqual({ stage: 'read', articles: 0, totalArticles: 5, passages: 0 });
+      expect(seen.slice(1).map((p) => [p.articles, p.passages])).toEqual([
+        [1, 2],
+        [2, 4],
+        [3, 6],
+        [4, 8],
+        [5, 10],
+      ]);
+    } finally {
+      await folder.cleanup();
+    }
   });
 });

@@ -20,6 +20,7 @@ import type {
   GlossaryState,
   KnowledgeCounts,
   KnowledgeProblem,
+  LoadProgress,
   ReloadOptions,
   ReloadReport,
 } from './types.js';
@@ -49,6 +50,11 @@ export interface EngineOptions {
   cacheDir?: string;
   /** Knowledge with fewer passages is not cached: it indexes about as fast as it loads. Default 1,000. */
   cacheMinPassages?: number;
+  /**
+   * Told how `createEngine` gets on: once the files are read, then after each article indexed
+   * (often: throttle what you show). A large folder takes tens of seconds to index the first time.
+   */
+  onProgress?: (progress: LoadProgress) => void;
 }
 
 interface EngineSettings {
@@ -84,14 +90,16 @@ export async function createEngine(options: EngineOptions): Promise<KnowledgeEng
     ...(cache === undefined ? {} : { parsedBefore: cache.articles() }),
   });
   for (const problem of knowledge.errors) settings.logger?.warn({ problem }, 'knowledge file left out');
-  const snapshot = cache === undefined ? undefined : restoreFromCache(cache, knowledge, settings);
-  if (snapshot === undefined) return createEngineFromKnowledge(knowledge, options);
-  const glossary = glossaryStateOf(knowledge, undefined);
-  settings.logger?.info({ ...countsOf(snapshot), glossary, indexSource: 'cache', tookMs: Math.round(performance.now() - started) }, 'knowledge loaded');
-  if (glossary.status === 'missing') {
-    settings.logger?.error({ glossary }, `${glossary.file ?? 'glossary'} did not load: answers run WITHOUT the glossary until it is fixed and reloaded`);
-  }
-  return new KnowledgeEngine(snapshot, glossary, settings, 'cache', knowledge);
+  const totalArticles = knowledge.articles.length;
+  options.onProgress?.({ stage: 'read', articles: 0, totalArticles, passages: 0 });
+  const restored = cache === undefined ? undefined : restoreFromCache(cache, knowledge, settings);
+  // Indexed in slices, so a health check or a signal is answered meanwhile.
+  const snapshot =
+    restored ??
+    (await buildSnapshotInSlices(knowledge, { version: 1, knowledgeDir: settings.knowledgeDir }, (articles, passages) =>
+      options.onProgress?.({ stage: 'indexing', articles, totalArticles, passages }),
+    ));
+  return engineOver(snapshot, knowledge, settings, restored === undefined ? 'built' : 'cache', started);
 }
 
 /**
@@ -100,14 +108,20 @@ export async function createEngine(options: EngineOptions): Promise<KnowledgeEng
  */
 export function createEngineFromKnowledge(knowledge: LoadedKnowledge, options: EngineOptions): KnowledgeEngine {
   const settings = settingsOf(options);
+  const started = performance.now();
   const snapshot = buildSnapshot(knowledge, { version: 1, knowledgeDir: settings.knowledgeDir });
+  return engineOver(snapshot, knowledge, settings, 'built', started);
+}
+
+/** The engine over a first snapshot, logged; one just built is written to the index cache. */
+function engineOver(snapshot: Snapshot, knowledge: LoadedKnowledge, settings: EngineSettings, indexSource: 'built' | 'cache', started: number): KnowledgeEngine {
   const glossary = glossaryStateOf(knowledge, undefined);
-  settings.logger?.info({ ...countsOf(snapshot), glossary, indexSource: 'built' }, 'knowledge loaded');
+  settings.logger?.info({ ...countsOf(snapshot), glossary, indexSource, tookMs: Math.round(performance.now() - started) }, 'knowledge loaded');
   if (glossary.status === 'missing') {
     settings.logger?.error({ glossary }, `${glossary.file ?? 'glossary'} did not load: answers run WITHOUT the glossary until it is fixed and reloaded`);
   }
-  const engine = new KnowledgeEngine(snapshot, glossary, settings, 'built', knowledge);
-  engine.saveIndexCache();
+  const engine = new KnowledgeEngine(snapshot, glossary, settings, indexSource, knowledge);
+  if (indexSource === 'built') engine.saveIndexCache();
   return engine;
 }
 

@@ -17,6 +17,7 @@ export type {
   Highlight,
   KnowledgeCounts,
   KnowledgeProblem,
+  LoadProgress,
   ReloadOptions,
   ReloadReport,
 } from './types.js';

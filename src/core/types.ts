@@ -219,6 +219,17 @@ export interface GlossaryState {
   readonly entries: number;
 }
 
+/** How far the engine's start has got: the files read, then articles indexed one by one. */
+export interface LoadProgress {
+  readonly stage: 'read' | 'indexing';
+  /** Articles indexed so far. */
+  readonly articles: number;
+  /** Articles the folder holds (that loaded). */
+  readonly totalArticles: number;
+  /** Passages indexed so far. */
+  readonly passages: number;
+}
+
 export interface ReloadOptions {
   readonly dryRun?: boolean;
 }

@@ -132,12 +132,20 @@ export function buildSnapshot(knowledge: LoadedKnowledge, meta: { version: numbe
  * `buildSnapshot` a slice at a time, letting other work run between slices: what a reload uses,
  * so the bot goes on answering from the current snapshot while the next one is built.
  */
-export function buildSnapshotInSlices(knowledge: LoadedKnowledge, meta: { version: number; knowledgeDir: string }): Promise<Snapshot> {
-  return runInSlices(snapshotSteps(knowledge, meta));
+export function buildSnapshotInSlices(
+  knowledge: LoadedKnowledge,
+  meta: { version: number; knowledgeDir: string },
+  progress?: (articles: number, passages: number) => void,
+): Promise<Snapshot> {
+  return runInSlices(snapshotSteps(knowledge, meta, progress));
 }
 
 /** Builds a snapshot, yielding after each article. */
-function* snapshotSteps(knowledge: LoadedKnowledge, meta: { version: number; knowledgeDir: string }): Generator<void, Snapshot> {
+function* snapshotSteps(
+  knowledge: LoadedKnowledge,
+  meta: { version: number; knowledgeDir: string },
+  progress?: (articles: number, passages: number) => void,
+): Generator<void, Snapshot> {
   const index = createSearchIndex();
   const passages: Passage[] = [];
   const documentFrequency = new Map<string, number>();
@@ -151,6 +159,7 @@ function* snapshotSteps(knowledge: LoadedKnowledge, meta: { version: number; kno
       for (const term of terms) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
       index.add(document);
     }
+    progress?.(periods.byArticle.size, passages.length);
     yield;
   }
 
