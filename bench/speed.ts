@@ -4,10 +4,12 @@
  * start against a start from the index cache) at each size; then a reload under questions.
  *
  *   npx tsx bench/speed.ts [--data DIR] [--sizes shipped,1k,10k,100k] [--rounds N] [--no-reload]
- *                          [--no-restart | --restart-only]
+ *                          [--no-restart | --restart-only] [--no-reload-one | --reload-one-only]
  *
- * --rounds N        timed rounds over the questions (default: enough for 1,000 answers)
- * --restart-only    only the restarts (no latency table, no reload)
+ * --rounds N          timed rounds over the questions (default: enough for 1,000 answers)
+ * --restart-only      only the restarts (no latency table, no reload)
+ * --reload-one-only   only the reloads after editing one article (bench/lib/reloadOne.ts), at
+ *                     each generated size
  *
  * Knowledge sizes other than the shipped knowledge are generated from the SciFact abstracts
  * (bench/lib/corpusArticles.ts) in memory; the restart and reload tests write their knowledge as
@@ -33,6 +35,7 @@ import type { BenchDoc } from './lib/beir.js';
 import { articleMarkdown, generateArticles, knowledgeOf } from './lib/corpusArticles.js';
 import { exposeGc, liveHeap, summarize } from './lib/latency.js';
 import type { LatencySummary } from './lib/latency.js';
+import { measureOneArticleReload, printOneArticleReloads, type OneArticleReload } from './lib/reloadOne.js';
 import { measureRestart, printRestarts } from './lib/restart.js';
 import type { RestartReport } from './lib/restart.js';
 
@@ -54,6 +57,8 @@ const TARGETS = {
   shippedAnswerP99Ms: 2,
   maxRatioToPlain: 2,
   largeRestartMs: 8_000,
+  largeOneArticleReloadMs: 1_000,
+  largeReloadTurnMs: 50,
   largeRestartRatio: 0.4,
 };
 
@@ -89,6 +94,8 @@ async function main(): Promise<void> {
       'no-reload': { type: 'boolean' },
       'no-restart': { type: 'boolean' },
       'restart-only': { type: 'boolean' },
+      'no-reload-one': { type: 'boolean' },
+      'reload-one-only': { type: 'boolean' },
     },
     strict: true,
   });
@@ -111,16 +118,23 @@ async function main(): Promise<void> {
   );
 
   const restartOnly = values['restart-only'] === true;
+  const reloadOneOnly = values['reload-one-only'] === true;
   const reports: SizeReport[] = [];
   const restarts: RestartReport[] = [];
+  const oneArticleReloads: OneArticleReload[] = [];
   for (const size of sizes) {
     const sizeCase = size === 'shipped' ? await shippedCase() : generatedCase(size, docs, claims, sentencesOf);
     console.log(`\n${size}: ${sizeCase.knowledge.articles.length} articles, questions from ${sizeCase.questionSource}...`);
-    if (!restartOnly) reports.push(await measureSize(sizeCase, rounds));
-    if (!values['no-restart']) {
+    if (!restartOnly && !reloadOneOnly) reports.push(await measureSize(sizeCase, rounds));
+    if (!values['no-restart'] && !reloadOneOnly) {
       console.log(`${size}: restart with unchanged knowledge...`);
       const folder = size === 'shipped' ? { dir: join(projectRoot(), 'knowledge') } : sizeCase.knowledge.articles;
       restarts.push(await measureRestart(size, folder, sizeCase.questions));
+    }
+    // The shipped knowledge has two articles: editing one is half of it, which is built anew.
+    if (size !== 'shipped' && !values['no-reload-one'] && !restartOnly) {
+      console.log(`${size}: reload after editing one article...`);
+      oneArticleReloads.push(await measureOneArticleReload(size, sizeCase.knowledge.articles));
     }
   }
 
@@ -129,12 +143,13 @@ async function main(): Promise<void> {
     printTable(reports);
   }
   if (restarts.length > 0) printRestarts(restarts);
+  if (oneArticleReloads.length > 0) printOneArticleReloads(oneArticleReloads);
 
-  const reload = values['no-reload'] || restartOnly ? undefined : await measureReload(docs, claims, sentencesOf);
+  const reload = values['no-reload'] || restartOnly || reloadOneOnly ? undefined : await measureReload(docs, claims, sentencesOf);
   if (reload) printReload(reload);
 
   console.log('\nTargets:');
-  const checks = [...checkTargets(reports, reload), ...checkRestarts(restarts)];
+  const checks = [...checkTargets(reports, reload), ...checkRestarts(restarts), ...checkOneArticleReloads(oneArticleReloads)];
   for (const check of checks) console.log(`  ${check.ok ? 'PASS' : 'FAIL'}  ${check.what}: ${check.got}`);
   if (checks.some((check) => !check.ok)) process.exitCode = 1;
   const shipped = reports.find((r) => r.name === 'shipped');
@@ -516,6 +531,18 @@ function checkTargets(reports: readonly SizeReport[], reload: ReloadResult | und
     checks.push({ what: 'reload applied, answers from both snapshots', got: [...reload.byVersion.keys()].join(', '), ok: reload.applied && reload.byVersion.size === 2 });
   }
   return checks;
+}
+
+function checkOneArticleReloads(reloads: readonly OneArticleReload[]): Check[] {
+  const large = reloads.find((r) => r.name === '100k');
+  if (large === undefined) return [];
+  const slowest = Math.max(...large.reloadMs);
+  const longestTurn = Math.max(...large.longestTurnMs);
+  return [
+    { what: `100k reload after editing one article <= ${TARGETS.largeOneArticleReloadMs} ms (each round)`, got: `${slowest.toFixed(0)} ms`, ok: slowest <= TARGETS.largeOneArticleReloadMs },
+    { what: `100k longest event-loop turn during it <= ${TARGETS.largeReloadTurnMs} ms`, got: `${longestTurn.toFixed(1)} ms`, ok: longestTurn <= TARGETS.largeReloadTurnMs },
+    { what: '100k one-article reload updates the index in place', got: [...new Set(large.index)].join(', '), ok: large.index.every((i) => i === 'updated') },
+  ];
 }
 
 function checkRestarts(restarts: readonly RestartReport[]): Check[] {
