@@ -1,0 +1,117 @@
+import type MiniSearch from 'minisearch';
+
+/**
+ * BM25 of a word in given passages, read from MiniSearch's own index: what a MiniSearch query
+ * of that word would add to those passages' scores, without walking the word's postings.
+ *
+ * MiniSearch has no public way to ask for one passage's term frequencies and field lengths (a
+ * search restricted by `filter` or `boostDocument` still walks every posting of the word), so
+ * this is the one module that reads its internals: the radix tree `_index` (term to field id to
+ * short id to frequency), `_idToShortId`, `_fieldIds`, `_fieldLength`, `_avgFieldLength` and
+ * `_documentCount`, as MiniSearch 7.2 keeps them. `indexedTerms` checks their shape and throws
+ * when it is not what this module reads, and tests/retrieve.test.ts compares its scores with
+ * MiniSearch's own, so a MiniSearch upgrade that changes them fails loudly.
+ */
+
+/** BM25+ parameters, as MiniSearch names them. */
+interface Bm25Params {
+  readonly k: number;
+  readonly b: number;
+  readonly d: number;
+}
+
+/** The parts of a MiniSearch instance read here (MiniSearch 7.2, src/MiniSearch.ts). */
+interface Internals {
+  readonly _index: { get(term: string): ReadonlyMap<number, ReadonlyMap<number, number>> | undefined };
+  readonly _idToShortId: ReadonlyMap<unknown, number>;
+  readonly _fieldIds: Readonly<Record<string, number>>;
+  readonly _fieldLength: ReadonlyMap<number, readonly number[]>;
+  readonly _avgFieldLength: readonly number[];
+  readonly _documentCount: number;
+  readonly _options: { readonly searchOptions?: { readonly bm25?: Bm25Params } };
+}
+
+/** Passages as the index knows them, in the order asked for. */
+export interface IndexedPassages {
+  /** MiniSearch's short id of each passage; -1 for one the index does not hold. */
+  readonly shortIds: Int32Array;
+  /** Each passage's field lengths, by field id. */
+  readonly fieldLengths: readonly (readonly number[])[];
+}
+
+export interface IndexedTerms {
+  /** The passages with these ids (`IndexedPassage.id`). */
+  passages(ids: readonly number[]): IndexedPassages;
+  /**
+   * Adds an exact index term's BM25 in the given fields, with their boosts, to `scores[i]` of each
+   * passage i that has it, and sets `has[i]`: what a MiniSearch query of the term without fuzzy or
+   * prefix adds to those passages' scores (before any document boost).
+   */
+  addTerm(term: string, boosts: Readonly<Record<string, number>>, passages: IndexedPassages, scores: Float64Array, has: Uint8Array): void;
+}
+
+/** MiniSearch's defaults (src/MiniSearch.ts, `defaultBM25params`), used when the index sets none. */
+const DEFAULT_BM25: Bm25Params = { k: 1.2, b: 0.7, d: 0.5 };
+const NO_LENGTHS: readonly number[] = [];
+
+/** Reads an index's statistics; throws when MiniSearch no longer keeps them where this module looks. */
+export function indexedTerms<T>(index: MiniSearch<T>): IndexedTerms {
+  const internals = checkedInternals(index);
+  return {
+    passages(ids) {
+      const shortIds = new Int32Array(ids.length);
+      const fieldLengths: (readonly number[])[] = [];
+      ids.forEach((id, i) => {
+        const shortId = internals._idToShortId.get(id);
+        const lengths = shortId === undefined ? undefined : internals._fieldLength.get(shortId);
+        shortIds[i] = lengths === undefined ? -1 : (shortId as number);
+        fieldLengths.push(lengths ?? NO_LENGTHS);
+      });
+      return { shortIds, fieldLengths };
+    },
+    addTerm(term, boosts, passages, scores, has) {
+      const data = internals._index.get(term);
+      if (data === undefined) return;
+      // Read at each call: MiniSearch updates these as passages are added or discarded.
+      const { k, b, d } = internals._options.searchOptions?.bm25 ?? DEFAULT_BM25;
+      const documentCount = internals._documentCount;
+      const { shortIds, fieldLengths } = passages;
+      for (const [field, boost] of Object.entries(boosts)) {
+        const fieldId = internals._fieldIds[field];
+        if (fieldId === undefined) throw new Error(`indexedTerms: the index has no field "${field}"`);
+        const frequencies = data.get(fieldId);
+        if (frequencies === undefined || frequencies.size === 0) continue;
+        // MiniSearch's `calcBM25Score`: the inverse document frequency counts the passages that
+        // have the term in this field, out of all passages; then BM25+ with its k, b and d.
+        const weight = boost * Math.log(1 + (documentCount - frequencies.size + 0.5) / (frequencies.size + 0.5));
+        const averageLength = internals._avgFieldLength[fieldId] ?? 0;
+        for (let i = 0; i < shortIds.length; i++) {
+          const frequency = frequencies.get(shortIds[i] as number);
+          if (frequency === undefined) continue;
+          const length = (fieldLengths[i] as readonly number[])[fieldId] ?? 0;
+          scores[i] = (scores[i] as number) + weight * (d + (frequency * (k + 1)) / (frequency + k * (1 - b + (b * length) / averageLength)));
+          has[i] = 1;
+        }
+      }
+    },
+  };
+}
+
+function checkedInternals<T>(index: MiniSearch<T>): Internals {
+  const raw = index as unknown as Record<string, unknown>;
+  const problems: string[] = [];
+  const expect = (name: string, ok: boolean): void => {
+    if (!ok) problems.push(name);
+  };
+  expect('_index.get', typeof (raw._index as { get?: unknown } | undefined)?.get === 'function');
+  expect('_idToShortId', raw._idToShortId instanceof Map);
+  expect('_fieldIds', typeof raw._fieldIds === 'object' && raw._fieldIds !== null);
+  expect('_fieldLength', raw._fieldLength instanceof Map);
+  expect('_avgFieldLength', Array.isArray(raw._avgFieldLength));
+  expect('_documentCount', typeof raw._documentCount === 'number');
+  expect('_options.searchOptions', typeof raw._options === 'object' && raw._options !== null);
+  if (problems.length > 0) {
+    throw new Error(`indexedTerms: MiniSearch's internals changed (${problems.join(', ')} not as in MiniSearch 7.2): see src/core/search/indexedTerms.ts`);
+  }
+  return index as unknown as Internals;
+}

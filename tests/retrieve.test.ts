@@ -1,0 +1,334 @@
+import type MiniSearch from 'minisearch';
+import type { SearchResult } from 'minisearch';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadKnowledge } from '../src/core/index.js';
+import { indexedTerms } from '../src/core/search/indexedTerms.js';
+import { analyzeQuestion } from '../src/core/search/query.js';
+import { mayRead, postingBudget, search, unmatchedUnits, type SearchTuning } from '../src/core/search/retrieve.js';
+import { buildSnapshot, CONCEPT_FIELD, type Passage, type Snapshot } from '../src/core/search/snapshot.js';
+import { article, makeKnowledgeDir } from './helpers/knowledgeDir.js';
+
+/**
+ * A generated knowledge folder large enough for some words to be in most passages: 320 articles
+ * of 5 paragraphs, their words drawn from a vocabulary of made-up words with Zipf frequencies
+ * (the first words in nearly every passage, the last in a few), dated 2000 to 2019, one in eight
+ * internal, with a glossary of one frequent and one rare group.
+ */
+const ARTICLES = 320;
+const PARAGRAPHS = 5;
+const VOCABULARY = 400;
+/** A word in a single passage, which has none of the most frequent words. */
+const LONE_WORD = 'quillotine';
+
+let folder: Awaited<ReturnType<typeof makeKnowledgeDir>>;
+let snapshot: Snapshot;
+let words: string[];
+
+beforeAll(async () => {
+  words = vocabulary(VOCABULARY);
+  const random = seeded(20261129);
+  const zipf = zipfSampler(VOCABULARY, random);
+  const sentence = (): string => {
+    const length = 6 + Math.floor(random() * 7);
+    const drawn = Array.from({ length }, () => words[zipf()] as string);
+    return `${capitalised(drawn.join(' '))}.`;
+  };
+  const files: Record<string, string> = {};
+  for (let a = 0; a < ARTICLES; a++) {
+    const paragraphs = Array.from({ length: PARAGRAPHS }, () => `${sentence()} ${sentence()}`);
+    const lone = a === 7;
+    if (lone) paragraphs[2] = `The ${LONE_WORD} ${words[300]} ${words[301]} ${words[302]} stood there alone.`;
+    files[`a${a}.md`] = article(
+      {
+        id: `a${a}`,
+        title: capitalised(lone ? `${words[303]} ${words[304]}` : `${words[zipf()]} ${words[zipf()]} ${words[zipf()]}`),
+        date: `${2000 + (a % 20)}-0${1 + (a % 9)}-1${a % 10}`,
+        audience: a % 8 === 3 ? 'internal' : 'public',
+        tags: lone ? `[${words[305]}]` : `[${words[zipf()]}, ${words[zipf()]}]`,
+      },
+      paragraphs.join('\n\n'),
+    );
+  }
+  files['glossary.yml'] = `synonyms:\n  - [${words[0]}, ${words[9]} ${words[10]}]\n  - [${words[200]}, ${words[250]} ${words[251]}]\n`;
+  folder = await makeKnowledgeDir(files, { shipped: false });
+  const knowledge = await loadKnowledge(folder.dir);
+  expect(knowledge.errors).toEqual([]);
+  snapshot = buildSnapshot(knowledge, { version: 1, knowledgeDir: folder.dir });
+});
+
+afterAll(async () => {
+  await folder?.cleanup();
+});
+
+/** Every word asked of the index: the reference that `search` must agree with. */
+const ALL_WORDS: SearchTuning = { postingBudget: Number.POSITIVE_INFINITY };
+/** Budgets of a tenth and of a third of the passages, and the engine's own (1,000 postings here). */
+const BUDGETS = (): SearchTuning[] => [{ postingBudget: snapshot.passages.length / 10 }, { postingBudget: snapshot.passages.length / 3 }, {}];
+const TENTH = (): SearchTuning => ({ postingBudget: snapshot.passages.length / 10 });
+
+const everyone = (): boolean => true;
+const publicOnly = (passage: Passage): boolean => mayRead('public', passage.article);
+
+/** Questions of rare, middling and frequent words, typos (unknown words), years and glossary phrases. */
+function questions(): string[] {
+  const w = (i: number): string => words[i] as string;
+  const typo = (i: number): string => `${w(i).slice(0, 2)}${w(i)[3]}${w(i)[2]}${w(i).slice(4)}`;
+  return [
+    `${w(0)} ${w(1)} ${w(40)}`,
+    `${w(2)} ${w(3)} ${w(120)} ${w(350)}`,
+    `${w(1)} ${w(5)} ${w(17)} ${w(88)} ${w(260)}`,
+    `${w(0)} ${w(2)} ${w(4)} ${w(6)} ${w(30)} ${w(31)} ${w(32)}`,
+    `${w(390)} ${w(1)}`,
+    `${w(150)} ${w(151)} ${w(3)} in ${2000 + 5}`,
+    `${w(9)} ${w(10)} ${w(77)}`,
+    `${w(250)} ${w(251)} ${w(1)} ${w(2)}`,
+    `${typo(120)} ${w(0)} ${w(3)}`,
+    `${typo(60)} ${w(60).slice(0, 5)} ${w(1)}`,
+    `${w(12)} ${w(13)} ${w(14)} ${w(15)} ${w(16)}`,
+    `${w(70)} ${w(0)} ${w(2012 % VOCABULARY)} 2012`,
+    `${w(300)} ${w(0)} ${w(1)} ${w(2)}`,
+  ];
+}
+
+describe('search', () => {
+  it('ranks the passages with an informative word exactly as a query of every word does', () => {
+    let compared = 0;
+    let cuts = 0;
+    for (const tuning of BUDGETS()) {
+      for (const visible of [everyone, publicOnly]) {
+        for (const prefer of [undefined, 'a11']) {
+          for (const question of questions()) {
+            const analyzed = analyzeQuestion(snapshot, question);
+            const reference = search(snapshot, analyzed, visible, prefer, ALL_WORDS);
+            const cut = search(snapshot, analyzed, visible, prefer, tuning);
+            const expected = expectedResults(reference, askedWords(question, tuning));
+            expect(canonical(cut), question).toEqual(canonical(expected));
+            expect(termsOf(cut), question).toEqual(termsOf(expected));
+            compared += cut.length;
+            if (cut.length < reference.length) cuts += 1;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(10_000);
+    expect(cuts).toBeGreaterThan(50);
+  });
+
+  it('leaves out only passages that have none of the words asked', () => {
+    const question = questions()[3] as string;
+    const asked = askedWords(question, TENTH());
+    const analyzed = analyzeQuestion(snapshot, question);
+    const reference = search(snapshot, analyzed, everyone, undefined, ALL_WORDS);
+    const cut = new Set(search(snapshot, analyzed, everyone, undefined, TENTH()).map((result) => result.id));
+    const left = reference.filter((result) => !cut.has(result.id));
+    expect(left.length).toBeGreaterThan(reference.length / 2);
+    for (const result of left) expect(result.queryTerms.filter((term) => asked.has(term))).toEqual([]);
+  });
+
+  it('asks every word when they have no more postings together than the budget', () => {
+    const question = `${words[150]} ${words[170]} ${words[300]} ${words[350]}`;
+    const analyzed = analyzeQuestion(snapshot, question);
+    expect(askedWords(question, TENTH())).toEqual(new Set(analyzed.searchTerms));
+    const reference = search(snapshot, analyzed, everyone, undefined, ALL_WORDS);
+    expect(reference.length).toBeGreaterThan(0);
+    expect(canonical(search(snapshot, analyzed, everyone, undefined, TENTH()))).toEqual(canonical(reference));
+  });
+
+  it('asks a question of frequent words only its rarest one, and ranks what it finds by them all', () => {
+    const question = `${words[0]} ${words[1]} ${words[2]}`;
+    const analyzed = analyzeQuestion(snapshot, question);
+    const frequencies = analyzed.searchTerms.map((term) => snapshot.documentFrequency.get(term) ?? 0);
+    expect(Math.min(...frequencies)).toBeGreaterThan(snapshot.passages.length / 10);
+    const rarest = analyzed.searchTerms[frequencies.indexOf(Math.min(...frequencies))] as string;
+    expect(askedWords(question, TENTH())).toEqual(new Set([rarest]));
+    const reference = search(snapshot, analyzed, everyone, undefined, ALL_WORDS);
+    const cut = search(snapshot, analyzed, everyone, undefined, TENTH());
+    expect(cut.length).toBeLessThan(reference.length);
+    expect(canonical(cut)).toEqual(canonical(reference.filter((result) => result.terms.includes(rarest))));
+  });
+
+  it('asks the next rarest word when the words asked find nothing', () => {
+    const question = `xqzvbwk ${words[0]} ${words[1]}`;
+    const analyzed = analyzeQuestion(snapshot, question);
+    expect(askedWords(question, TENTH())).toEqual(new Set(['xqzvbwk']));
+    const reference = search(snapshot, analyzed, everyone, undefined, ALL_WORDS);
+    const cut = search(snapshot, analyzed, everyone, undefined, TENTH());
+    expect(cut.length).toBeGreaterThan(0);
+    expect(canonical(cut)).toEqual(canonical(expectedResults(reference, new Set(['xqzvbwk']))));
+    expect(unmatchedUnits(analyzed, cut, snapshot).map(termOf)).toEqual(['xqzvbwk']);
+  });
+
+  it('takes the budget from the size of the knowledge, never below 1,000 postings', () => {
+    expect(postingBudget(snapshot)).toBe(1000);
+    expect(postingBudget({ ...snapshot, passages: new Array<Passage>(250_000) })).toBe(2500);
+    // This folder has words in more than 1,000 passages: the engine's own budget leaves them out.
+    const frequent = [...snapshot.documentFrequency.values()].filter((df) => df > postingBudget(snapshot));
+    expect(frequent.length).toBeGreaterThan(0);
+  });
+});
+
+describe('unmatchedUnits', () => {
+  it('never says a frequent word found nothing, though no passage found has it', () => {
+    const question = `${LONE_WORD} ${words[1]}`;
+    const analyzed = analyzeQuestion(snapshot, question);
+    const cut = search(snapshot, analyzed, everyone);
+    expect(cut.map((r) => r.id)).toEqual([snapshot.passages.findIndex((p) => p.text.includes(LONE_WORD))]);
+    expect(cut[0]?.terms).not.toContain(analyzed.searchTerms[1]);
+    expect(unmatchedUnits(analyzed, cut, snapshot)).toEqual([]);
+  });
+
+  it('says what a query of every word says, for every question', () => {
+    for (const tuning of BUDGETS()) {
+      for (const question of questions()) {
+        const analyzed = analyzeQuestion(snapshot, question);
+        const reference = search(snapshot, analyzed, everyone, undefined, ALL_WORDS);
+        const cut = search(snapshot, analyzed, everyone, undefined, tuning);
+        expect(unmatchedUnits(analyzed, cut, snapshot).map(termOf), question).toEqual(
+          unmatchedUnits(analyzed, reference, snapshot).map(termOf),
+        );
+      }
+    }
+  });
+});
+
+describe('indexedTerms', () => {
+  it("scores a word in a passage's fields exactly as MiniSearch does", () => {
+    const terms = indexedTerms(snapshot.index);
+    const boosts = { title: 0.3, text: 1, tags: 0.5 };
+    const asked = [...new Set([0, 1, 2, 9, 40, 120, 300, 399].map((i) => analyzeQuestion(snapshot, words[i] as string).searchTerms[0] as string))];
+    const cases = [
+      ...asked.map((term) => ({ term, boosts })),
+      ...analyzeQuestion(snapshot, `${words[0]} ${words[250]} ${words[251]}`).concepts.map((term) => ({ term, boosts: { [CONCEPT_FIELD]: 1 } })),
+    ];
+    expect(cases.length).toBe(asked.length + 2);
+    // Every indexed passage, and one that is not: MiniSearch's own scores, 0 where it finds nothing.
+    const ids = [...snapshot.passages.filter((passage) => passage.quotable).map((passage) => passage.index), -1];
+    const passages = terms.passages(ids);
+    for (const { term, boosts: fieldBoosts } of cases) {
+      const own = new Map(
+        snapshot.index.search(term, { fields: Object.keys(fieldBoosts), boost: fieldBoosts, fuzzy: false, prefix: false }).map((result) => [result.id as number, result.score]),
+      );
+      expect(own.size, term).toBeGreaterThan(0);
+      const scores = new Float64Array(ids.length).fill(1);
+      const has = new Uint8Array(ids.length);
+      terms.addTerm(term, fieldBoosts, passages, scores, has);
+      ids.forEach((id, i) => {
+        expect(has[i], `${term} in ${id}`).toBe(own.has(id) ? 1 : 0);
+        expect((scores[i] as number) - 1, `${term} in ${id}`).toBeCloseTo(own.get(id) ?? 0, 10);
+      });
+    }
+  });
+
+  it('adds nothing for a word no passage has, or to a passage that is not indexed', () => {
+    const terms = indexedTerms(snapshot.index);
+    const passages = terms.passages([-1, 0.5]);
+    expect([...passages.shortIds]).toEqual([-1, -1]);
+    const scores = new Float64Array(2);
+    const has = new Uint8Array(2);
+    terms.addTerm('xqzvbwk', { text: 1 }, terms.passages([0]), scores, has);
+    terms.addTerm(analyzeQuestion(snapshot, words[0] as string).searchTerms[0] as string, { text: 1 }, passages, scores, has);
+    expect([...scores, ...has]).toEqual([0, 0, 0, 0]);
+    expect(() => terms.addTerm(analyzeQuestion(snapshot, words[0] as string).searchTerms[0] as string, { nofield: 1 }, passages, scores, has)).toThrow(
+      /no field "nofield"/,
+    );
+  });
+
+  it("fails loudly when MiniSearch's internals are not where it reads them", () => {
+    const changed = { ...(snapshot.index as unknown as Record<string, unknown>), _idToShortId: undefined };
+    expect(() => indexedTerms(changed as unknown as MiniSearch<unknown>)).toThrow(/MiniSearch's internals changed \(_idToShortId/);
+  });
+});
+
+/**
+ * The words `search` asks MiniSearch for, as its comment says: the rarest ones, as many as have at
+ * most the budget's postings together, and at least one.
+ */
+function askedWords(question: string, tuning: SearchTuning): Set<string> {
+  const analyzed = analyzeQuestion(snapshot, question);
+  const budget = tuning.postingBudget ?? postingBudget(snapshot);
+  const frequency = (term: string): number => snapshot.documentFrequency.get(term) ?? 0;
+  const byRarity = [...analyzed.searchTerms, ...analyzed.concepts].sort((a, b) => frequency(a) - frequency(b));
+  const asked = new Set<string>();
+  let postings = 0;
+  for (const term of byRarity) {
+    postings += frequency(term);
+    if (asked.size > 0 && postings > budget) break;
+    asked.add(term);
+  }
+  return asked;
+}
+
+/**
+ * What `search` must return, from the results of a query of every word: those with a word asked;
+ * when none has one, those with the next rarest word too, and so on.
+ */
+function expectedResults(reference: readonly SearchResult[], asked: ReadonlySet<string>): SearchResult[] {
+  const frequency = (term: string): number => snapshot.documentFrequency.get(term) ?? 0;
+  const words = new Set(asked);
+  const others = [...new Set(reference.flatMap((result) => result.queryTerms))].filter((term) => !asked.has(term)).sort((a, b) => frequency(a) - frequency(b));
+  for (;;) {
+    const found = reference.filter((result) => result.queryTerms.some((term) => words.has(term)));
+    if (found.length > 0 || others.length === 0) return found;
+    words.add(others.shift() as string);
+  }
+}
+
+/** Ids and scores, best first, scores to 9 significant digits, ties by id: two rankings compare equal. */
+function canonical(results: readonly SearchResult[]): [number, string][] {
+  return results
+    .map((result): [number, string] => [result.id as number, result.score.toPrecision(9)])
+    .sort((a, b) => Number(b[1]) - Number(a[1]) || a[0] - b[0]);
+}
+
+function termsOf(results: readonly SearchResult[]): Record<number, string[]> {
+  return Object.fromEntries(results.map((result) => [result.id, [...result.terms].sort()]));
+}
+
+const termOf = (unit: { kind: string; term?: string; concept?: string }): string => unit.term ?? unit.concept ?? unit.kind;
+
+/** Made-up words of two to four syllables, none a word of English or a stop word. */
+function vocabulary(size: number): string[] {
+  const onsets = ['b', 'd', 'f', 'g', 'k', 'l', 'm', 'n', 'p', 'r', 't', 'v', 'z'];
+  const vowels = ['a', 'o', 'u', 'i'];
+  const random = seeded(7);
+  const found = new Set<string>();
+  while (found.size < size) {
+    const syllables = 2 + Math.floor(random() * 3);
+    let word = '';
+    for (let s = 0; s < syllables; s++) word += `${onsets[Math.floor(random() * onsets.length)]}${vowels[Math.floor(random() * vowels.length)]}`;
+    found.add(`${word}x`);
+  }
+  return [...found];
+}
+
+/** Index i drawn with probability proportional to 1 / (i + 1). */
+function zipfSampler(size: number, random: () => number): () => number {
+  const cumulative: number[] = [];
+  let total = 0;
+  for (let i = 0; i < size; i++) cumulative.push((total += 1 / (i + 1)));
+  return () => {
+    const target = random() * total;
+    let low = 0;
+    let high = size - 1;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((cumulative[middle] as number) < target) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+}
+
+/** mulberry32: the same words for every run. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const capitalised = (text: string): string => `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
