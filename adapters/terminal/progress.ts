@@ -37,7 +37,7 @@ export function loadProgressPrinter(write: (line: string) => void, options: Prog
     shownAt = at;
     write(
       progress.stage === 'read'
-        ? `Read ${count(progress.totalArticles)} articles; indexing them (the first start over a large folder takes a while)...`
+        ? `Read ${count(progress.totalArticles)} articles...`
         : `Indexing the knowledge: ${count(progress.articles)} of ${count(progress.totalArticles)} articles, ${count(progress.passages)} passages...`,
     );
   };
