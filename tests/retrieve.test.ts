@@ -3,9 +3,10 @@ import type { SearchResult } from 'minisearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../src/core/index.js';
 import { indexedTerms } from '../src/core/search/indexedTerms.js';
-import { analyzeQuestion } from '../src/core/search/query.js';
-import { mayRead, postingBudget, search, unmatchedUnits, type SearchTuning } from '../src/core/search/retrieve.js';
-import { buildSnapshot, CONCEPT_FIELD, type Passage, type Snapshot } from '../src/core/search/snapshot.js';
+import { analyzeQuestion, type AnalyzedQuestion } from '../src/core/search/query.js';
+import { allowsPrefix, FUZZY_WEIGHT, indexEdits, PREFIX_WEIGHT } from '../src/core/search/match.js';
+import { FIELD_BOOST, mayRead, postingBudget, search, unmatchedUnits, type SearchTuning } from '../src/core/search/retrieve.js';
+import { buildSnapshot, CONCEPT_FIELD, SEARCH_FIELDS, type Passage, type Snapshot } from '../src/core/search/snapshot.js';
 import { article, makeKnowledgeDir } from './helpers/knowledgeDir.js';
 
 /**
@@ -19,6 +20,8 @@ const PARAGRAPHS = 5;
 const VOCABULARY = 400;
 /** A word in a single passage, which has none of the most frequent words. */
 const LONE_WORD = 'quillotine';
+/** A word only an internal article uses. */
+const INTERNAL_WORD = 'vorpalline';
 
 let folder: Awaited<ReturnType<typeof makeKnowledgeDir>>;
 let snapshot: Snapshot;
@@ -38,6 +41,7 @@ beforeAll(async () => {
     const paragraphs = Array.from({ length: PARAGRAPHS }, () => `${sentence()} ${sentence()}`);
     const lone = a === 7;
     if (lone) paragraphs[2] = `The ${LONE_WORD} ${words[300]} ${words[301]} ${words[302]} stood there alone.`;
+    if (a === 3) paragraphs[1] = `${capitalised(words[1] as string)} ${INTERNAL_WORD} ${words[306]} ${words[307]} was kept for staff.`;
     files[`a${a}.md`] = article(
       {
         id: `a${a}`,
@@ -72,7 +76,10 @@ const publicOnly = (passage: Passage): boolean => mayRead('public', passage.arti
 /** Questions of rare, middling and frequent words, typos (unknown words), years and glossary phrases. */
 function questions(): string[] {
   const w = (i: number): string => words[i] as string;
-  const typo = (i: number): string => `${w(i).slice(0, 2)}${w(i)[3]}${w(i)[2]}${w(i).slice(4)}`;
+  // Typos of the first word of at least `length` letters from i on: two letters swapped, one changed.
+  const long = (i: number, length: number): string => words.slice(i).find((word) => word.length >= length) as string;
+  const swapped = (word: string): string => `${word.slice(0, 2)}${word[3]}${word[2]}${word.slice(4)}`;
+  const changed = (word: string): string => `${word.slice(0, 3)}${word[3] === 'a' ? 'e' : 'a'}${word.slice(4)}`;
   return [
     `${w(0)} ${w(1)} ${w(40)}`,
     `${w(2)} ${w(3)} ${w(120)} ${w(350)}`,
@@ -82,8 +89,11 @@ function questions(): string[] {
     `${w(150)} ${w(151)} ${w(3)} in ${2000 + 5}`,
     `${w(9)} ${w(10)} ${w(77)}`,
     `${w(250)} ${w(251)} ${w(1)} ${w(2)}`,
-    `${typo(120)} ${w(0)} ${w(3)}`,
-    `${typo(60)} ${w(60).slice(0, 5)} ${w(1)}`,
+    `${swapped(long(120, 8))} ${w(0)} ${w(3)}`,
+    `${changed(long(20, 7))} ${long(60, 9).slice(0, 6)} ${w(1)}`,
+    `${changed(long(0, 6))} ${w(2)} ${w(45)}`,
+    // A word's first letters begin many words, some of them frequent.
+    `${w(0).slice(0, 4)} ${w(1).slice(0, 4)} ${w(33)}`,
     `${w(12)} ${w(13)} ${w(14)} ${w(15)} ${w(16)}`,
     `${w(70)} ${w(0)} ${w(2012 % VOCABULARY)} 2012`,
     `${w(300)} ${w(0)} ${w(1)} ${w(2)}`,
@@ -147,15 +157,39 @@ describe('search', () => {
     expect(canonical(cut)).toEqual(canonical(reference.filter((result) => result.terms.includes(rarest))));
   });
 
-  it('asks the next rarest word when the words asked find nothing', () => {
+  it('asks the next rarest word when the words asked find nothing the reader may see', () => {
+    const question = `${INTERNAL_WORD} ${words[0]} ${words[1]}`;
+    const analyzed = analyzeQuestion(snapshot, question);
+    expect(askedWords(question, TENTH())).toEqual(new Set([analyzed.searchTerms[0]]));
+    const reference = search(snapshot, analyzed, publicOnly, undefined, ALL_WORDS);
+    const cut = search(snapshot, analyzed, publicOnly, undefined, TENTH());
+    expect(cut.length).toBeGreaterThan(0);
+    expect(canonical(cut)).toEqual(canonical(expectedResults(reference, askedWords(question, TENTH()))));
+    expect(unmatchedUnits(analyzed, cut, snapshot).map(termOf)).toEqual(unmatchedUnits(analyzed, reference, snapshot).map(termOf));
+  });
+
+  it('says an unknown word that stands for no index term found nothing', () => {
     const question = `xqzvbwk ${words[0]} ${words[1]}`;
     const analyzed = analyzeQuestion(snapshot, question);
-    expect(askedWords(question, TENTH())).toEqual(new Set(['xqzvbwk']));
-    const reference = search(snapshot, analyzed, everyone, undefined, ALL_WORDS);
     const cut = search(snapshot, analyzed, everyone, undefined, TENTH());
     expect(cut.length).toBeGreaterThan(0);
-    expect(canonical(cut)).toEqual(canonical(expectedResults(reference, new Set(['xqzvbwk']))));
     expect(unmatchedUnits(analyzed, cut, snapshot).map(termOf)).toEqual(['xqzvbwk']);
+  });
+
+  it('matches words the knowledge never uses as MiniSearch\'s fuzzy and prefix search does', () => {
+    let loose = 0;
+    for (const visible of [everyone, publicOnly]) {
+      for (const question of questions()) {
+        const analyzed = analyzeQuestion(snapshot, question);
+        if (analyzed.periods.length > 0) continue;
+        if (analyzed.searchTerms.some((term) => !snapshot.documentFrequency.has(term))) loose += 1;
+        const reference = miniSearchQuery(analyzed, visible);
+        const all = search(snapshot, analyzed, visible, undefined, ALL_WORDS);
+        expect(canonical(all), question).toEqual(canonical(reference));
+        expect(termsOf(all), question).toEqual(termsOf(reference));
+      }
+    }
+    expect(loose).toBeGreaterThanOrEqual(4);
   });
 
   it('takes the budget from the size of the knowledge, never below 1,000 postings', () => {
@@ -247,7 +281,7 @@ function askedWords(question: string, tuning: SearchTuning): Set<string> {
   const analyzed = analyzeQuestion(snapshot, question);
   const budget = tuning.postingBudget ?? postingBudget(snapshot);
   const frequency = (term: string): number => snapshot.documentFrequency.get(term) ?? 0;
-  const byRarity = [...analyzed.searchTerms, ...analyzed.concepts].sort((a, b) => frequency(a) - frequency(b));
+  const byRarity = [...indexTermsOf(analyzed), ...analyzed.concepts].sort((a, b) => frequency(a) - frequency(b));
   const asked = new Set<string>();
   let postings = 0;
   for (const term of byRarity) {
@@ -256,6 +290,40 @@ function askedWords(question: string, tuning: SearchTuning): Set<string> {
     asked.add(term);
   }
   return asked;
+}
+
+/** The index terms a question's words stand for: a word the knowledge never uses, those near it. */
+function indexTermsOf(analyzed: AnalyzedQuestion): string[] {
+  const terms = indexedTerms(snapshot.index);
+  const weights = { fuzzy: FUZZY_WEIGHT, prefix: PREFIX_WEIGHT };
+  const found = analyzed.searchTerms.flatMap((term) =>
+    snapshot.documentFrequency.has(term) ? [term] : [...terms.expand(term, { prefix: allowsPrefix(term), maxEdits: indexEdits(term), weights }).keys()],
+  );
+  return [...new Set(found)];
+}
+
+/** The query `search` made before it asked for fewer words: one MiniSearch query of every word, loosely. */
+function miniSearchQuery(analyzed: AnalyzedQuestion, visible: (passage: Passage) => boolean): SearchResult[] {
+  const known = (term: string): boolean => snapshot.documentFrequency.has(term);
+  const results = snapshot.index.search(
+    {
+      combineWith: 'OR',
+      queries: [
+        {
+          queries: [...analyzed.searchTerms],
+          fields: [...SEARCH_FIELDS],
+          boost: FIELD_BOOST,
+          fuzzy: (term: string) => (known(term) ? false : indexEdits(term) || false),
+          prefix: (term: string) => !known(term) && allowsPrefix(term),
+          weights: { fuzzy: FUZZY_WEIGHT, prefix: PREFIX_WEIGHT },
+        },
+        { queries: [...analyzed.concepts], fields: [CONCEPT_FIELD], fuzzy: false, prefix: false },
+      ],
+    },
+    { filter: (result) => visible(snapshot.byId[result.id as number] as Passage) },
+  );
+  for (const result of results) result.score /= Math.max(1, result.queryTerms.length);
+  return results;
 }
 
 /**

@@ -1,16 +1,21 @@
 import type MiniSearch from 'minisearch';
 
 /**
- * BM25 of a word in given passages, read from MiniSearch's own index: what a MiniSearch query
- * of that word would add to those passages' scores, without walking the word's postings.
+ * What a MiniSearch query of a word would add to given passages' scores, read from MiniSearch's
+ * own index without walking the word's postings; and which index terms a word matches loosely.
  *
  * MiniSearch has no public way to ask for one passage's term frequencies and field lengths (a
  * search restricted by `filter` or `boostDocument` still walks every posting of the word), so
- * this is the one module that reads its internals: the radix tree `_index` (term to field id to
- * short id to frequency), `_idToShortId`, `_fieldIds`, `_fieldLength`, `_avgFieldLength` and
- * `_documentCount`, as MiniSearch 7.2 keeps them. `indexedTerms` checks their shape and throws
- * when it is not what this module reads, and tests/retrieve.test.ts compares its scores with
- * MiniSearch's own, so a MiniSearch upgrade that changes them fails loudly.
+ * this is the one module that reads its internals, as MiniSearch 7.2 keeps them: the radix tree
+ * `_index` (term to field id to short id to frequency, searched by prefix and by edit distance
+ * as MiniSearch searches it), `_idToShortId`, `_fieldIds`, `_fieldLength`, `_avgFieldLength`,
+ * `_documentCount` and the BM25 parameters in `_options`. `indexedTerms` checks their shape and
+ * throws when it is not what this module reads, and tests/retrieve.test.ts compares its scores
+ * and matches with MiniSearch's own, so a MiniSearch upgrade that changes them fails loudly.
+ *
+ * The counts are read at each call, as MiniSearch reads them, so they follow passages added to
+ * and removed from the index. (A passage `discard`ed and not yet vacuumed would still count here
+ * until MiniSearch's search meets it; the engine removes passages, it never discards them.)
  */
 
 /** BM25+ parameters, as MiniSearch names them. */
@@ -20,9 +25,17 @@ interface Bm25Params {
   readonly d: number;
 }
 
+/** A term's postings: field id to short id to term frequency. */
+type FieldTermData = ReadonlyMap<number, ReadonlyMap<number, number>>;
+
 /** The parts of a MiniSearch instance read here (MiniSearch 7.2, src/MiniSearch.ts). */
 interface Internals {
-  readonly _index: { get(term: string): ReadonlyMap<number, ReadonlyMap<number, number>> | undefined };
+  readonly _index: {
+    get(term: string): FieldTermData | undefined;
+    has(term: string): boolean;
+    atPrefix(prefix: string): Iterable<[string, FieldTermData]>;
+    fuzzyGet(term: string, maxEditDistance: number): Map<string, [FieldTermData, number]>;
+  };
   readonly _idToShortId: ReadonlyMap<unknown, number>;
   readonly _fieldIds: Readonly<Record<string, number>>;
   readonly _fieldLength: ReadonlyMap<number, readonly number[]>;
@@ -43,11 +56,33 @@ export interface IndexedTerms {
   /** The passages with these ids (`IndexedPassage.id`). */
   passages(ids: readonly number[]): IndexedPassages;
   /**
-   * Adds an exact index term's BM25 in the given fields, with their boosts, to `scores[i]` of each
-   * passage i that has it, and sets `has[i]`: what a MiniSearch query of the term without fuzzy or
-   * prefix adds to those passages' scores (before any document boost).
+   * Adds an exact index term's BM25 in the given fields, with their boosts, times `weight`, to
+   * `scores[i]` of each passage i that has it, and sets `has[i]`: what a MiniSearch query of the
+   * term without fuzzy or prefix, boosted by `weight`, adds to those passages' scores (before any
+   * document boost).
    */
-  addTerm(term: string, boosts: Readonly<Record<string, number>>, passages: IndexedPassages, scores: Float64Array, has: Uint8Array): void;
+  addTerm(
+    term: string,
+    boosts: Readonly<Record<string, number>>,
+    passages: IndexedPassages,
+    scores: Float64Array,
+    has: Uint8Array,
+    weight?: number,
+  ): void;
+  /**
+   * The index terms a query term matches with fuzzy and prefix search, each with the weight
+   * MiniSearch gives its matches: 1 for the term itself, `weights.prefix` scaled down with the
+   * letters added for a longer term it begins, `weights.fuzzy` scaled down with the edits for a
+   * term within `maxEdits` (a term that is both counts as a prefix match), as in MiniSearch's
+   * `executeQuerySpec`.
+   */
+  expand(term: string, options: { readonly prefix: boolean; readonly maxEdits: number; readonly weights: Weights }): Map<string, number>;
+}
+
+/** MiniSearch's weights of fuzzy and prefix matches. */
+export interface Weights {
+  readonly fuzzy: number;
+  readonly prefix: number;
 }
 
 /** MiniSearch's defaults (src/MiniSearch.ts, `defaultBM25params`), used when the index sets none. */
@@ -69,10 +104,9 @@ export function indexedTerms<T>(index: MiniSearch<T>): IndexedTerms {
       });
       return { shortIds, fieldLengths };
     },
-    addTerm(term, boosts, passages, scores, has) {
+    addTerm(term, boosts, passages, scores, has, termWeight = 1) {
       const data = internals._index.get(term);
       if (data === undefined) return;
-      // Read at each call: MiniSearch updates these as passages are added or discarded.
       const { k, b, d } = internals._options.searchOptions?.bm25 ?? DEFAULT_BM25;
       const documentCount = internals._documentCount;
       const { shortIds, fieldLengths } = passages;
@@ -83,7 +117,7 @@ export function indexedTerms<T>(index: MiniSearch<T>): IndexedTerms {
         if (frequencies === undefined || frequencies.size === 0) continue;
         // MiniSearch's `calcBM25Score`: the inverse document frequency counts the passages that
         // have the term in this field, out of all passages; then BM25+ with its k, b and d.
-        const weight = boost * Math.log(1 + (documentCount - frequencies.size + 0.5) / (frequencies.size + 0.5));
+        const weight = termWeight * boost * Math.log(1 + (documentCount - frequencies.size + 0.5) / (frequencies.size + 0.5));
         const averageLength = internals._avgFieldLength[fieldId] ?? 0;
         for (let i = 0; i < shortIds.length; i++) {
           const frequency = frequencies.get(shortIds[i] as number);
@@ -94,6 +128,23 @@ export function indexedTerms<T>(index: MiniSearch<T>): IndexedTerms {
         }
       }
     },
+    expand(term, { prefix, maxEdits, weights }) {
+      const found = new Map<string, number>();
+      if (internals._index.has(term)) found.set(term, 1);
+      const fuzzy = maxEdits > 0 ? internals._index.fuzzyGet(term, maxEdits) : undefined;
+      if (prefix) {
+        for (const [longer] of internals._index.atPrefix(term)) {
+          const added = longer.length - term.length;
+          if (added === 0) continue;
+          fuzzy?.delete(longer);
+          found.set(longer, (weights.prefix * longer.length) / (longer.length + 0.3 * added));
+        }
+      }
+      for (const [near, [, edits]] of fuzzy ?? []) {
+        if (edits > 0) found.set(near, (weights.fuzzy * near.length) / (near.length + edits));
+      }
+      return found;
+    },
   };
 }
 
@@ -103,7 +154,9 @@ function checkedInternals<T>(index: MiniSearch<T>): Internals {
   const expect = (name: string, ok: boolean): void => {
     if (!ok) problems.push(name);
   };
-  expect('_index.get', typeof (raw._index as { get?: unknown } | undefined)?.get === 'function');
+  for (const method of ['get', 'has', 'atPrefix', 'fuzzyGet']) {
+    expect(`_index.${method}`, typeof (raw._index as Record<string, unknown> | undefined)?.[method] === 'function');
+  }
   expect('_idToShortId', raw._idToShortId instanceof Map);
   expect('_fieldIds', typeof raw._fieldIds === 'object' && raw._fieldIds !== null);
   expect('_fieldLength', raw._fieldLength instanceof Map);

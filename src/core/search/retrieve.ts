@@ -19,9 +19,11 @@ const MENTIONED_PERIOD_BOOST = 1.3;
  * nDCG@10: title boost 1.5 on its own field 0.6663; title words in the text field and boost 0.3,
  * with the two changes in `search`, 0.7019; see docs/BENCHMARKS.md).
  */
-const FIELD_BOOST = { title: 0.3, text: 1, tags: 0.5 };
+export const FIELD_BOOST = { title: 0.3, text: 1, tags: 0.5 };
 /** Glossary concepts are asked in their own field, unboosted. */
 const CONCEPT_BOOST = { [CONCEPT_FIELD]: 1 };
+/** Partial matches of a word the knowledge never uses (see `indexWords`). */
+const LOOSE_WEIGHTS = { fuzzy: FUZZY_WEIGHT, prefix: PREFIX_WEIGHT };
 /** The previous answer's article ranks this much higher for a follow-up that names no period. */
 const PREVIOUS_ARTICLE_BOOST = 1.5;
 /** See `postingBudget`. */
@@ -76,13 +78,13 @@ export interface SearchTuning {
  *
  * Walking the postings of frequent words is most of a large index's search time, and they barely
  * move a ranking, so MiniSearch is asked only for the question's informative words: its rarest
- * ones, as many as have at most `postingBudget` postings together (at least one word; a word the
- * knowledge never uses has none, and is asked with its typos and longer forms as always). The
- * passages it finds are then scored for the other, frequent words too, exactly as MiniSearch
- * would have scored them (`indexedTerms.ts`), so they rank as in a query of every word; only
- * passages with none of the informative words are left out. When the words asked find nothing,
- * the next rarest is asked, and so on: a question whose names the knowledge lacks is answered, or
- * declined, from the passages its other words find, as before.
+ * index terms, as many as have at most `postingBudget` postings together, and at least one (a
+ * word the knowledge never uses stands for the terms near it, see `indexWords`). The passages it
+ * finds are then scored for the other, frequent terms too, exactly as MiniSearch would have
+ * scored them (`indexedTerms.ts`), so they rank as in a query of every word; only passages with
+ * none of the informative words are left out. When the words asked find nothing the reader may
+ * see, the next rarest is asked, and so on: a question whose names the knowledge lacks is
+ * answered, or declined, from the passages its other words find, as before.
  */
 export function search(
   snapshot: Snapshot,
@@ -93,11 +95,8 @@ export function search(
 ): SearchResult[] {
   const boost = documentBoost(snapshot, analyzed.periods, preferArticle);
   const budget = tuning.postingBudget ?? postingBudget(snapshot);
-  const frequency = (word: Word): number => snapshot.documentFrequency.get(word.word) ?? 0;
-  const asWritten = [
-    ...analyzed.searchTerms.map((word) => ({ word, concept: false })),
-    ...analyzed.concepts.map((word) => ({ word, concept: true })),
-  ];
+  const frequency = (word: Word): number => snapshot.documentFrequency.get(word.term) ?? 0;
+  const asWritten = indexWords(snapshot, analyzed);
   if (asWritten.reduce((sum, word) => sum + frequency(word), 0) <= budget) {
     return ask(snapshot, asWritten, visible, boost).sort(byScoreIn(snapshot));
   }
@@ -113,7 +112,7 @@ export function search(
   for (; results.length === 0 && asked < words.length; asked++) results = ask(snapshot, words.slice(asked, asked + 1), visible, boost);
   const left = words.slice(asked);
   addWords(snapshot, results, left, boost);
-  notAsked.set(results, new Set(left.map((word) => word.word)));
+  notAsked.set(results, new Set(left.map((word) => word.term)));
   return results.sort(byScoreIn(snapshot));
 }
 
@@ -132,10 +131,37 @@ export function postingBudget(snapshot: Snapshot): number {
  */
 const notAsked = new WeakMap<readonly SearchResult[], ReadonlySet<string>>();
 
-/** A question's index term, or a glossary concept it names. */
+/** An index term or glossary concept asked for, and the weight of its matches. */
 interface Word {
-  readonly word: string;
+  readonly term: string;
   readonly concept: boolean;
+  readonly weight: number;
+}
+
+/**
+ * What a question asks the index for: its words and glossary concepts. A word the knowledge uses
+ * is asked as it is; one it never uses may be a typo or a word cut short, and stands for the
+ * index terms within its edits and those it begins, at less weight (`indexEdits`, `allowsPrefix`,
+ * FUZZY_WEIGHT, PREFIX_WEIGHT). Expanding known words ("cell" to "cellular") adds noise, not
+ * recall, and in a large vocabulary it is most of the search's cost. A term two question words
+ * stand for is asked once, with their weights added.
+ */
+function indexWords(snapshot: Snapshot, analyzed: AnalyzedQuestion): Word[] {
+  const terms = new Map<string, number>();
+  const add = (term: string, weight: number): void => {
+    terms.set(term, (terms.get(term) ?? 0) + weight);
+  };
+  for (const term of analyzed.searchTerms) {
+    if (snapshot.documentFrequency.has(term)) add(term, 1);
+    else {
+      const options = { prefix: allowsPrefix(term), maxEdits: indexEdits(term), weights: LOOSE_WEIGHTS };
+      for (const [match, weight] of indexedTerms(snapshot.index).expand(term, options)) add(match, weight);
+    }
+  }
+  return [
+    ...[...terms].map(([term, weight]) => ({ term, concept: false, weight })),
+    ...analyzed.concepts.map((term) => ({ term, concept: true, weight: 1 })),
+  ];
 }
 
 /**
@@ -157,21 +183,17 @@ type DocumentBoost = ((passage: Passage) => number) | undefined;
 
 /** One MiniSearch query of the given words, each result's score the plain sum of its words' BM25. */
 function ask(snapshot: Snapshot, words: readonly Word[], visible: (p: Passage) => boolean, boost: DocumentBoost): SearchResult[] {
-  const known = (term: string): boolean => snapshot.documentFrequency.has(term);
-  const terms = words.flatMap((word) => (word.concept ? [] : [word.word]));
-  const concepts = words.flatMap((word) => (word.concept ? [word.word] : []));
+  const weights = new Map(words.flatMap((word) => (word.concept ? [] : [[word.term, word.weight] as const])));
+  const concepts = words.flatMap((word) => (word.concept ? [word.term] : []));
   const queries: ({ queries: string[] } & Record<string, unknown>)[] = [];
-  if (terms.length > 0) {
+  if (weights.size > 0) {
     queries.push({
-      queries: terms,
+      queries: [...weights.keys()],
       fields: [...SEARCH_FIELDS],
       boost: FIELD_BOOST,
-      // A word the knowledge uses is searched as it is; only a word it never uses may be a typo or
-      // a word cut short. Expanding known words ("cell" to "cellular") adds noise, not recall,
-      // and in a large vocabulary it is most of the search's cost.
-      fuzzy: (term: string) => (known(term) ? false : indexEdits(term) || false),
-      prefix: (term: string) => !known(term) && allowsPrefix(term),
-      weights: { fuzzy: FUZZY_WEIGHT, prefix: PREFIX_WEIGHT },
+      boostTerm: (term: string) => weights.get(term) ?? 1,
+      fuzzy: false,
+      prefix: false,
     });
   }
   if (concepts.length > 0) {
@@ -213,14 +235,14 @@ function addWords(snapshot: Snapshot, results: readonly SearchResult[], words: r
   const passages = terms.passages(results.map((result) => result.id as number));
   const scores = new Float64Array(results.length);
   const has = new Uint8Array(results.length);
-  for (const { word, concept } of words) {
+  for (const { term, concept, weight } of words) {
     has.fill(0);
-    terms.addTerm(word, concept ? CONCEPT_BOOST : FIELD_BOOST, passages, scores, has);
+    terms.addTerm(term, concept ? CONCEPT_BOOST : FIELD_BOOST, passages, scores, has, weight);
     for (let i = 0; i < results.length; i++) {
       if (has[i] === 0) continue;
       const result = results[i] as SearchResult;
-      if (!result.queryTerms.includes(word)) result.queryTerms.push(word);
-      if (!result.terms.includes(word)) result.terms.push(word);
+      if (!result.queryTerms.includes(term)) result.queryTerms.push(term);
+      if (!result.terms.includes(term)) result.terms.push(term);
     }
   }
   for (let i = 0; i < results.length; i++) {
