@@ -1,7 +1,7 @@
 /**
  * Retrieval-quality benchmark on a BEIR dataset (SciFact by default).
  *
- *   npx tsx bench/quality.ts [--data DIR] [--out DIR | --out FILE.run] [--only NAME,NAME]
+ *   npx tsx bench/quality.ts [--data DIR] [--out DIR | --out FILE.run] [--only NAME,NAME] [--passages N,N]
  *
  * Builds every retriever in RETRIEVERS, runs each judged query (top 100),
  * prints nDCG@10, Recall@100 and timings, writes one TREC run file per
@@ -14,6 +14,10 @@
  * --out FILE.run  the engine's run file; the others go next to it, named
  *                 FILE-stem.<name>.run (default: bench/results/<dataset>.run)
  * --out DIR       run files go to DIR/<name>.run
+ * --passages N    instead of the retrievers above, the engine over N passages cut from the
+ *                 documents as bench:speed cuts its sizes (10000, 100000: each document in
+ *                 several editions), a document scored by its best passage in any edition; its
+ *                 recall counts documents, which repeat, so it is not comparable with the table's
  */
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,7 +27,7 @@ import { loadBeirDataset, projectRoot, resolveDataDir } from './lib/beir.js';
 import type { BeirDataset } from './lib/beir.js';
 import { BEIR_CUTOFFS, evaluateRun } from './lib/metrics.js';
 import type { Evaluation, ScoredDoc } from './lib/metrics.js';
-import { ENGINE_NAME, EngineRetriever } from './lib/engineRetriever.js';
+import { ENGINE_NAME, EngineRetriever, GeneratedEngineRetriever } from './lib/engineRetriever.js';
 import { Bm25ReferenceRetriever, LunrDefaultRetriever, MiniSearchDefaultRetriever } from './lib/retrievers.js';
 import type { Retriever } from './lib/retrievers.js';
 import { TREC_RUN_DEPTH, evaluateRunFile, writeTrecRun } from './lib/trecRun.js';
@@ -61,11 +65,12 @@ async function main(): Promise<void> {
       data: { type: 'string' },
       out: { type: 'string' },
       only: { type: 'string' },
+      passages: { type: 'string' },
     },
     strict: true,
   });
 
-  const retrievers = selectRetrievers(values.only);
+  const retrievers = values.passages === undefined ? selectRetrievers(values.only) : generatedRetrievers(values.passages);
   const dataDir = resolveDataDir(values.data);
   const runFileFor = runFileNamer(values.out ?? join(projectRoot(), 'bench', 'results', `${basename(dataDir)}.run`));
 
@@ -117,6 +122,14 @@ function selectRetrievers(only: string | undefined): Retriever[] {
   const unknown = wanted.filter((name) => !names.has(name));
   if (unknown.length > 0) throw new Error(`unknown retriever(s) ${unknown.join(', ')}; known: ${[...names].join(', ')}`);
   return all.filter((retriever) => wanted.includes(retriever.name));
+}
+
+function generatedRetrievers(sizes: string): Retriever[] {
+  return sizes.split(',').map((size) => {
+    const passages = Number(size.trim());
+    if (!Number.isInteger(passages) || passages < 1) throw new Error(`--passages: "${size}" is not a whole number of passages`);
+    return new GeneratedEngineRetriever(passages);
+  });
 }
 
 function runFileNamer(out: string): (name: string) => string {
