@@ -234,7 +234,7 @@ export function restoreSnapshot(knowledge: LoadedKnowledge, parts: IndexedParts,
   return runAtOnce(assembleSteps(knowledge.articles, knowledge, meta, passages, periods, parts));
 }
 
-/** Passages or articles gone through between two yields of `assembleSteps`. */
+/** Articles gone through between two yields of `coveredPeriodsSteps`. */
 const ITEMS_PER_STEP = 8192;
 
 /**
