@@ -1,7 +1,6 @@
 import type { SearchResult } from 'minisearch';
 import { declineHeadline } from '../declines.js';
 import { looksNotEnglish } from '../text/language.js';
-import { isFragment } from '../text/passages.js';
 import { smallTalkOf } from '../text/smallTalk.js';
 import type { Sentence } from '../text/sentences.js';
 import type {
@@ -59,6 +58,8 @@ const MIN_SENTENCE_COVERAGE = 0.3;
 /** Passages read closely for the best sentence. */
 const CANDIDATE_PASSAGES = 6;
 const MAX_CITATIONS = 3;
+/** A decline names the articles of this many best results. */
+const NEAREST_RESULTS = 10;
 /** The word after "which" or "what" names what the answer is ("which incubators"): it weighs more. */
 const FOCUS_BOOST = 1.5;
 /** This many words found nothing, and they are at least a third of the question: declined. */
@@ -111,7 +112,7 @@ export function answerQuestion(
   const unmatched = unmatchedUnits(analyzed, results, snapshot).filter((unit) => unit.kind === 'period' || !unit.carried);
   // A long question can leave many words unmatched: the decline names only the few that tell most.
   const unmatchedWords = namedUnmatchedWords(unmatched);
-  const nearest = articlesOf(results.slice(0, 10).map((r) => snapshot.byId[r.id as number] as Passage));
+  const nearest = articlesOf(results.slice(0, NEAREST_RESULTS).map((r) => snapshot.byId[r.id as number] as Passage));
   if (results.length === 0 || (ownUnits.length > 0 && unmatched.length === ownUnits.length)) {
     return decline('no-match', { unmatchedTerms: unmatchedWords });
   }
@@ -214,6 +215,7 @@ function turnOf(question: string, analyzed: AnalyzedQuestion | undefined, quoted
 interface ReadSentence {
   readonly sentence: Sentence;
   readonly features: TextFeatures;
+  readonly quotable: boolean;
   /** Per unit, how well this sentence matches it. */
   readonly matches: readonly number[];
   /** How well it answers the question (`sentenceScore`). */
@@ -246,14 +248,14 @@ function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: Sea
   const context = { matches, searchScore: result.score, topScore, datedIn };
   const own = reading.sentences.map(({ features }) => analyzed.units.map((unit) => unitMatch(unit, features)));
   // Each sentence is scored once, here.
-  const sentences = reading.sentences.map(({ sentence, features }, i): ReadSentence => {
+  const sentences = reading.sentences.map(({ sentence, features, quotable }, i): ReadSentence => {
     const sentenceMatches = withAntecedent(sentence, own[i] as number[], own[i - 1]);
-    return { sentence, features, matches: sentenceMatches, score: sentenceScore(analyzed, features, sentence, sentenceMatches, context) };
+    return { sentence, features, quotable, matches: sentenceMatches, score: sentenceScore(analyzed, features, sentence, sentenceMatches, context) };
   });
   // A credit or a few words left in a paragraph ("Photos: KPC") is never the quote.
   let bestSentence: ReadSentence | undefined;
   for (const read of sentences) {
-    if (!isFragment(read.sentence.text) && (bestSentence === undefined || read.score > bestSentence.score)) bestSentence = read;
+    if (read.quotable && (bestSentence === undefined || read.score > bestSentence.score)) bestSentence = read;
   }
   if (bestSentence === undefined) return undefined;
   return { passage, searchScore: result.score, sentences, matches, coverage: coverage(analyzed.units, matches), bestSentence };

@@ -1,5 +1,6 @@
 import { findConcepts, type Glossary } from '../knowledge/glossary.js';
 import { tokenize, type Token } from '../text/analyze.js';
+import { isFragment } from '../text/passages.js';
 import { splitSentences, type Sentence } from '../text/sentences.js';
 import type { TextFeatures } from './match.js';
 import { findPeriods, periodKeys } from './periods.js';
@@ -8,7 +9,14 @@ import { findPeriods, periodKeys } from './periods.js';
 export interface PassageReading {
   /** The article's title and the passage as one text, with the article's own periods. */
   readonly whole: TextFeatures;
-  readonly sentences: readonly { readonly sentence: Sentence; readonly features: TextFeatures }[];
+  readonly sentences: readonly SentenceReading[];
+}
+
+export interface SentenceReading {
+  readonly sentence: Sentence;
+  readonly features: TextFeatures;
+  /** False for a credit or a few words left in a paragraph ("Photos: KPC"): never the quote (`isFragment`). */
+  readonly quotable: boolean;
 }
 
 /**
@@ -30,7 +38,8 @@ export function readPassageText(title: string, text: string, glossary: Glossary,
     for (let i = next; i < textTokens.length && (textTokens[i] as Token).end <= sentence.end; i++) {
       inside.push(moved(textTokens[i] as Token, -sentence.start));
     }
-    return { sentence, features: featuresOf(inside, glossary, findPeriods(sentence.text).flatMap(periodKeys)) };
+    const features = featuresOf(inside, glossary, findPeriods(sentence.text).flatMap(periodKeys));
+    return { sentence, features, quotable: !isFragment(sentence.text) };
   });
   return { whole, sentences };
 }
