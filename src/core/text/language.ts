@@ -11,9 +11,9 @@ import { lowerWord } from './analyze.js';
  * question ("Ulala Lab", "Juan de la Cruz") stays English: its English words outnumber it.
  */
 export function looksNotEnglish(question: string): boolean {
-  const letters = [...question.matchAll(LETTER)].length;
-  const latin = [...question.matchAll(LATIN_LETTER)].length;
-  const words = [...question.matchAll(WORD)].map((match) => lowerWord(match[0]));
+  const letters = question.match(LETTER)?.length ?? 0;
+  const latin = question.match(LATIN_LETTER)?.length ?? 0;
+  const words = (question.match(WORD) ?? []).map(lowerWord);
   const english = words.filter((word) => ENGLISH_WORDS.has(word)).length;
   if (letters > 0 && (letters - latin) / letters >= OTHER_SCRIPT_SHARE) return english < 2;
   const foreign = words.filter((word) => FOREIGN_WORDS.has(word)).length;
