@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import SearchableMap from 'minisearch/SearchableMap';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findConcepts, parseGlossary, type ConceptMatch, type Glossary, type GlossaryPhrase, type TermEquality } from '../src/core/knowledge/glossary.js';
-import { keysWithinTypos } from '../src/core/knowledge/typoLookup.js';
+import { keysWithinTypos, REMEMBERED_WORDS } from '../src/core/knowledge/typoLookup.js';
 import { allowedEdits, FUZZY_WEIGHT, termMatch } from '../src/core/search/match.js';
 import { tokenize, type Token } from '../src/core/text/analyze.js';
 import { SHIPPED_KNOWLEDGE } from './helpers/knowledgeDir.js';
@@ -100,6 +100,26 @@ describe('keysWithinTypos', () => {
   it('finds a key with a swap and a changed letter', () => {
     const { map } = countingMap();
     expect([...keysWithinTypos(map, 'incbuatro', 2)]).toEqual(['incubator']);
+  });
+
+  it('looks each word up once per map, and forgets past its bound', () => {
+    const { map, calls } = countingMap();
+    expect([...keysWithinTypos(map, 'misison', 1)]).toEqual(['mission']);
+    const once = { ...calls };
+    expect(once.has + once.fuzzyGet).toBeGreaterThan(0);
+    expect([...keysWithinTypos(map, 'misison', 1)]).toEqual(['mission']);
+    expect(calls).toEqual(once);
+    // Another number of typos is another lookup; so is the same word in another map.
+    expect([...keysWithinTypos(map, 'misison', 0)]).toEqual([]);
+    expect(calls.has).toBe(once.has + 1);
+    const other = countingMap();
+    expect([...keysWithinTypos(other.map, 'misison', 1)]).toEqual(['mission']);
+    expect(other.calls).toEqual(once);
+    // Past REMEMBERED_WORDS words, the memo starts again.
+    for (let i = 0; i < REMEMBERED_WORDS; i++) keysWithinTypos(map, `w${i}`, 0);
+    const before = { ...calls };
+    keysWithinTypos(map, 'misison', 1);
+    expect(calls).not.toEqual(before);
   });
 
   it('looks nothing up for a word longer than every key by more than its typos', () => {

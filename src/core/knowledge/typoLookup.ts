@@ -6,7 +6,27 @@ import type SearchableMap from 'minisearch/SearchableMap';
  * The map's own fuzzy lookup counts a swap as two edits; so each set of swaps is tried on the term
  * first and the lookup asked for the typos left, rather than asking it for twice as many.
  */
-export function keysWithinTypos(map: SearchableMap<unknown>, term: string, typos: number): Set<string> {
+export function keysWithinTypos(map: SearchableMap<unknown>, term: string, typos: number): ReadonlySet<string> {
+  // A question's words come back in the next questions: each is looked up once per map. The
+  // memo is bounded like the word caches (text/analyze.ts), emptied when full.
+  let known = remembered.get(map);
+  if (known === undefined) remembered.set(map, (known = new Map()));
+  const key = `${typos}\u0000${term}`;
+  let keys = known.get(key);
+  if (keys === undefined) {
+    keys = lookUpWithinTypos(map, term, typos);
+    if (known.size >= REMEMBERED_WORDS) known.clear();
+    if (term.length <= LONGEST_REMEMBERED_WORD) known.set(key, keys);
+  }
+  return keys;
+}
+
+/** Words remembered per map, and the longest remembered (longer ones are not vocabulary that comes back). */
+export const REMEMBERED_WORDS = 10_000;
+const LONGEST_REMEMBERED_WORD = 40;
+const remembered = new WeakMap<SearchableMap<unknown>, Map<string, ReadonlySet<string>>>();
+
+function lookUpWithinTypos(map: SearchableMap<unknown>, term: string, typos: number): ReadonlySet<string> {
   const keys = new Set<string>();
   // No key is that long: nothing to try, however long the word (a 490-letter word has ~120,000
   // sets of swaps, each a lookup of its own).
