@@ -16,7 +16,7 @@ import { IntReader, IntWriter } from './ints.js';
  * `indexingFingerprint` below catches most such changes even when the bump is forgotten; the bump
  * is still the rule, as no sample covers every word.
  */
-export const INDEX_CACHE_VERSION = 2;
+export const INDEX_CACHE_VERSION = 3;
 
 /** What a cache was built from: equal keys, equal snapshots. */
 export interface CacheKey {

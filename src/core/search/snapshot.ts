@@ -79,7 +79,6 @@ export interface IndexedPassage {
   readonly text: string;
   readonly tags: string;
   readonly concepts: string;
-  readonly audience: Article['audience'];
 }
 
 export const SEARCH_FIELDS = ['title', 'text', 'tags'] as const;
@@ -92,7 +91,8 @@ const splitTerms = (text: string): string[] => (text.length === 0 ? [] : text.sp
 export function searchIndexOptions(): Options<IndexedPassage> {
   return {
     fields: [...SEARCH_FIELDS, CONCEPT_FIELD],
-    storeFields: ['audience'],
+    // Nothing is stored: a result's passage is `Snapshot.byId[id]`. A stored field cost an
+    // object per passage and an Object.assign per result.
     tokenize: splitTerms,
     processTerm: (term) => term,
     searchOptions: { tokenize: splitTerms, processTerm: (term) => term },
@@ -201,7 +201,6 @@ export function indexArticle(article: Article, glossary: Glossary, firstId: numb
         text: [...titleTerms, ...textTerms].join(' '),
         tags: tagTerms.join(' '),
         concepts: concepts.join(' '),
-        audience: article.audience,
       },
       terms: new Set([...textTerms, ...titleTerms, ...concepts]),
     });
