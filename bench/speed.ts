@@ -55,7 +55,7 @@ const TARGETS = {
   largeAnswerP99Ms: 25,
   mediumAnswerP99Ms: 5,
   largeBuildMs: 15_000,
-  largeHeapBytes: 1024 ** 3,
+  largeHeapBytes: 600 * 1024 ** 2,
   shippedAnswerP99Ms: 1,
   maxRatioToPlain: 2,
   largeRestartMs: 8_000,
