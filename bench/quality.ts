@@ -27,7 +27,7 @@ import { loadBeirDataset, projectRoot, resolveDataDir } from './lib/beir.js';
 import type { BeirDataset } from './lib/beir.js';
 import { BEIR_CUTOFFS, evaluateRun } from './lib/metrics.js';
 import type { Evaluation, ScoredDoc } from './lib/metrics.js';
-import { ENGINE_NAME, EngineRetriever, GeneratedEngineRetriever } from './lib/engineRetriever.js';
+import { AnswerDepthEngineRetriever, ENGINE_NAME, EngineRetriever, GeneratedEngineRetriever } from './lib/engineRetriever.js';
 import { Bm25ReferenceRetriever, LunrDefaultRetriever, MiniSearchDefaultRetriever } from './lib/retrievers.js';
 import type { Retriever } from './lib/retrievers.js';
 import { TREC_RUN_DEPTH, evaluateRunFile, writeTrecRun } from './lib/trecRun.js';
@@ -35,6 +35,7 @@ import { TREC_RUN_DEPTH, evaluateRunFile, writeTrecRun } from './lib/trecRun.js'
 /** Add a retriever here to benchmark it; each needs a unique, whitespace-free name. */
 const RETRIEVERS: ReadonlyArray<() => Retriever> = [
   () => new EngineRetriever(),
+  () => new AnswerDepthEngineRetriever(),
   () => new MiniSearchDefaultRetriever(),
   () => new LunrDefaultRetriever(),
   // Evaluator checks, not contenders: SOURCE.md's Python run of this recipe
@@ -43,8 +44,9 @@ const RETRIEVERS: ReadonlyArray<() => Retriever> = [
   () => new Bm25ReferenceRetriever({ stemming: false }),
 ];
 
-/** The issue's target for the engine on SciFact (aim: 0.70). */
-const ENGINE_TARGET_NDCG = 0.68;
+/** The engine's targets on SciFact (issues 10 and 11): nDCG@10, and Recall@100 of the whole ranking. */
+const ENGINE_TARGET_NDCG = 0.7;
+const ENGINE_TARGET_RECALL = 0.93;
 
 /** Published figures to read the table against (see the dataset's SOURCE.md). */
 const REFERENCE_NOTE =
@@ -88,10 +90,14 @@ async function main(): Promise<void> {
   console.log('');
   printTable(reports);
   console.log(`\n${REFERENCE_NOTE}`);
-  const engine = reports.find((report) => report.name === ENGINE_NAME);
-  if (engine !== undefined && basename(dataDir) === 'scifact') {
+  // The engine ranking everything, and the ranking an answer reads (ten results deep).
+  for (const engine of reports.filter((report) => report.name.startsWith(ENGINE_NAME) && !report.name.includes('passages'))) {
+    if (basename(dataDir) !== 'scifact') break;
     const ndcg = engine.evaluation.meanNdcg;
-    console.log(`Target on SciFact: ${ENGINE_NAME} nDCG@10 >= ${ENGINE_TARGET_NDCG}: ${ndcg >= ENGINE_TARGET_NDCG ? 'PASS' : 'FAIL'} (${ndcg.toFixed(4)})`);
+    console.log(`Target on SciFact: ${engine.name} nDCG@10 >= ${ENGINE_TARGET_NDCG}: ${ndcg >= ENGINE_TARGET_NDCG ? 'PASS' : 'FAIL'} (${ndcg.toFixed(4)})`);
+    if (engine.name !== ENGINE_NAME) continue;
+    const recall = engine.evaluation.meanRecall;
+    console.log(`Target on SciFact: ${engine.name} R@100 >= ${ENGINE_TARGET_RECALL}: ${recall >= ENGINE_TARGET_RECALL ? 'PASS' : 'FAIL'} (${recall.toFixed(4)})`);
   }
 
   // Re-score from disk: the reader and evaluator must reproduce the table.

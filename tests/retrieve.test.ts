@@ -5,7 +5,7 @@ import { loadKnowledge } from '../src/core/index.js';
 import { indexedTerms } from '../src/core/search/indexedTerms.js';
 import { analyzeQuestion, type AnalyzedQuestion } from '../src/core/search/query.js';
 import { allowsPrefix, FUZZY_WEIGHT, indexEdits, PREFIX_WEIGHT } from '../src/core/search/match.js';
-import { FIELD_BOOST, mayRead, postingBudget, search, unmatchedUnits, type SearchTuning } from '../src/core/search/retrieve.js';
+import { FIELD_BOOST, mayRead, postingBudget, rankPassages, search, unmatchedUnits, type SearchTuning } from '../src/core/search/retrieve.js';
 import { buildSnapshot, CONCEPT_FIELD, SEARCH_FIELDS, type Passage, type Snapshot } from '../src/core/search/snapshot.js';
 import { article, makeKnowledgeDir } from './helpers/knowledgeDir.js';
 
@@ -109,8 +109,8 @@ describe('search', () => {
         for (const prefer of [undefined, 'a11']) {
           for (const question of questions()) {
             const analyzed = analyzeQuestion(snapshot, question);
-            const reference = search(snapshot, analyzed, visible, prefer, ALL_WORDS);
-            const cut = search(snapshot, analyzed, visible, prefer, tuning);
+            const reference = search(snapshot, analyzed, visible, { preferArticle: prefer }, ALL_WORDS);
+            const cut = search(snapshot, analyzed, visible, { preferArticle: prefer }, tuning);
             const expected = expectedResults(reference, askedWords(question, tuning));
             expect(canonical(cut), question).toEqual(canonical(expected));
             expect(termsOf(cut), question).toEqual(termsOf(expected));
@@ -128,8 +128,8 @@ describe('search', () => {
     const question = questions()[3] as string;
     const asked = askedWords(question, TENTH());
     const analyzed = analyzeQuestion(snapshot, question);
-    const reference = search(snapshot, analyzed, everyone, undefined, ALL_WORDS);
-    const cut = new Set(search(snapshot, analyzed, everyone, undefined, TENTH()).map((result) => result.id));
+    const reference = search(snapshot, analyzed, everyone, {}, ALL_WORDS);
+    const cut = new Set(search(snapshot, analyzed, everyone, {}, TENTH()).map((result) => result.id));
     const left = reference.filter((result) => !cut.has(result.id));
     expect(left.length).toBeGreaterThan(reference.length / 2);
     for (const result of left) expect(result.queryTerms.filter((term) => asked.has(term))).toEqual([]);
@@ -139,9 +139,9 @@ describe('search', () => {
     const question = `${words[150]} ${words[170]} ${words[300]} ${words[350]}`;
     const analyzed = analyzeQuestion(snapshot, question);
     expect(askedWords(question, TENTH())).toEqual(new Set(analyzed.searchTerms));
-    const reference = search(snapshot, analyzed, everyone, undefined, ALL_WORDS);
+    const reference = search(snapshot, analyzed, everyone, {}, ALL_WORDS);
     expect(reference.length).toBeGreaterThan(0);
-    expect(canonical(search(snapshot, analyzed, everyone, undefined, TENTH()))).toEqual(canonical(reference));
+    expect(canonical(search(snapshot, analyzed, everyone, {}, TENTH()))).toEqual(canonical(reference));
   });
 
   it('asks a question of frequent words only its rarest one, and ranks what it finds by them all', () => {
@@ -151,8 +151,8 @@ describe('search', () => {
     expect(Math.min(...frequencies)).toBeGreaterThan(snapshot.passages.length / 10);
     const rarest = analyzed.searchTerms[frequencies.indexOf(Math.min(...frequencies))] as string;
     expect(askedWords(question, TENTH())).toEqual(new Set([rarest]));
-    const reference = search(snapshot, analyzed, everyone, undefined, ALL_WORDS);
-    const cut = search(snapshot, analyzed, everyone, undefined, TENTH());
+    const reference = search(snapshot, analyzed, everyone, {}, ALL_WORDS);
+    const cut = search(snapshot, analyzed, everyone, {}, TENTH());
     expect(cut.length).toBeLessThan(reference.length);
     expect(canonical(cut)).toEqual(canonical(reference.filter((result) => result.terms.includes(rarest))));
   });
@@ -161,8 +161,8 @@ describe('search', () => {
     const question = `${INTERNAL_WORD} ${words[0]} ${words[1]}`;
     const analyzed = analyzeQuestion(snapshot, question);
     expect(askedWords(question, TENTH())).toEqual(new Set([analyzed.searchTerms[0]]));
-    const reference = search(snapshot, analyzed, publicOnly, undefined, ALL_WORDS);
-    const cut = search(snapshot, analyzed, publicOnly, undefined, TENTH());
+    const reference = search(snapshot, analyzed, publicOnly, {}, ALL_WORDS);
+    const cut = search(snapshot, analyzed, publicOnly, {}, TENTH());
     expect(cut.length).toBeGreaterThan(0);
     expect(canonical(cut)).toEqual(canonical(expectedResults(reference, askedWords(question, TENTH()))));
     expect(unmatchedUnits(analyzed, cut, snapshot).map(termOf)).toEqual(unmatchedUnits(analyzed, reference, snapshot).map(termOf));
@@ -171,7 +171,7 @@ describe('search', () => {
   it('says an unknown word that stands for no index term found nothing', () => {
     const question = `xqzvbwk ${words[0]} ${words[1]}`;
     const analyzed = analyzeQuestion(snapshot, question);
-    const cut = search(snapshot, analyzed, everyone, undefined, TENTH());
+    const cut = search(snapshot, analyzed, everyone, {}, TENTH());
     expect(cut.length).toBeGreaterThan(0);
     expect(unmatchedUnits(analyzed, cut, snapshot).map(termOf)).toEqual(['xqzvbwk']);
   });
@@ -184,12 +184,30 @@ describe('search', () => {
         if (analyzed.periods.length > 0) continue;
         if (analyzed.searchTerms.some((term) => !snapshot.documentFrequency.has(term))) loose += 1;
         const reference = miniSearchQuery(analyzed, visible);
-        const all = search(snapshot, analyzed, visible, undefined, ALL_WORDS);
+        const all = search(snapshot, analyzed, visible, {}, ALL_WORDS);
         expect(canonical(all), question).toEqual(canonical(reference));
         expect(termsOf(all), question).toEqual(termsOf(reference));
       }
     }
     expect(loose).toBeGreaterThanOrEqual(4);
+  });
+
+  it('walks 25 postings for each result a caller reads, up to the budget of a whole ranking', () => {
+    expect(postingBudget(snapshot, 10)).toBe(250);
+    expect(postingBudget(snapshot, 100)).toBe(1000);
+    const large = { ...snapshot, passages: new Array<Passage>(250_000) };
+    expect(postingBudget(large, 10)).toBe(250);
+    expect(postingBudget(large, 1000)).toBe(2500);
+    let fewer = 0;
+    for (const question of questions()) {
+      const analyzed = analyzeQuestion(snapshot, question);
+      const read = search(snapshot, analyzed, everyone, { depth: 10 });
+      expect(canonical(read), question).toEqual(canonical(search(snapshot, analyzed, everyone, {}, { postingBudget: 250 })));
+      if (read.length < search(snapshot, analyzed, everyone).length) fewer += 1;
+      // The engine's own passage ranking reads as deep as it is asked.
+      expect(rankPassages(snapshot, question, 'internal', 10).map((ranked) => ranked.passage.index)).toEqual(read.slice(0, 10).map((result) => result.id));
+    }
+    expect(fewer).toBeGreaterThanOrEqual(5);
   });
 
   it('takes the budget from the size of the knowledge, never below 1,000 postings', () => {
@@ -215,8 +233,8 @@ describe('unmatchedUnits', () => {
     for (const tuning of BUDGETS()) {
       for (const question of questions()) {
         const analyzed = analyzeQuestion(snapshot, question);
-        const reference = search(snapshot, analyzed, everyone, undefined, ALL_WORDS);
-        const cut = search(snapshot, analyzed, everyone, undefined, tuning);
+        const reference = search(snapshot, analyzed, everyone, {}, ALL_WORDS);
+        const cut = search(snapshot, analyzed, everyone, {}, tuning);
         expect(unmatchedUnits(analyzed, cut, snapshot).map(termOf), question).toEqual(
           unmatchedUnits(analyzed, reference, snapshot).map(termOf),
         );

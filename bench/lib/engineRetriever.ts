@@ -15,7 +15,7 @@ import type { Retriever } from './retrievers.js';
 export const ENGINE_NAME = 'apo-engine';
 
 export class EngineRetriever implements Retriever {
-  readonly name = ENGINE_NAME;
+  readonly name: string = ENGINE_NAME;
   private engine: KnowledgeEngine | undefined;
 
   build(docs: readonly BenchDoc[]): void {
@@ -28,6 +28,21 @@ export class EngineRetriever implements Retriever {
     return this.engine.searchArticles(query, { limit: k }).map((hit) => ({ docId: hit.id, score: hit.score }));
   }
 }
+
+/**
+ * The engine asked for as many articles as an answer reads passages (ten): the ranking an answer
+ * chooses from, with the smaller posting budget of a search that reads that deep (see
+ * `postingBudget` in src/core/search/retrieve.ts). Its nDCG@10 is the figure; R@100 does not
+ * apply to ten results.
+ */
+export class AnswerDepthEngineRetriever extends EngineRetriever {
+  override readonly name = `${ENGINE_NAME}-top10`;
+
+  override search(query: string): ScoredDoc[] {
+    return super.search(query, ANSWER_DEPTH);
+  }
+}
+const ANSWER_DEPTH = 10;
 
 /**
  * The engine over a larger knowledge base made of the same documents: `passages` paragraphs cut

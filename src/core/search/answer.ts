@@ -60,6 +60,8 @@ const CANDIDATE_PASSAGES = 6;
 const MAX_CITATIONS = 3;
 /** A decline names the articles of this many best results. */
 const NEAREST_RESULTS = 10;
+/** The results an answer reads (see `postingBudget`). */
+const SEARCH_DEPTH = Math.max(CANDIDATE_PASSAGES, NEAREST_RESULTS);
 /** The word after "which" or "what" names what the answer is ("which incubators"): it weighs more. */
 const FOCUS_BOOST = 1.5;
 /** This many words found nothing, and they are at least a third of the question: declined. */
@@ -107,7 +109,7 @@ export function answerQuestion(
   }
 
   const prefer = followUp?.preferArticle !== undefined && analyzed.periods.length === 0 ? followUp.preferArticle : undefined;
-  const results = search(snapshot, analyzed, visible, prefer);
+  const results = search(snapshot, analyzed, visible, { preferArticle: prefer, depth: SEARCH_DEPTH });
   // Words carried over from earlier questions never make a question unanswerable: only its own do.
   const unmatched = unmatchedUnits(analyzed, results, snapshot).filter((unit) => unit.kind === 'period' || !unit.carried);
   // A long question can leave many words unmatched: the decline names only the few that tell most.
