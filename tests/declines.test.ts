@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, loadKnowledge, type KnowledgeEngine } from '../src/core/index.js';
-import { suggestQuestions } from '../src/core/search/rephrase.js';
+import { checkPendingSuggestion, pendingSuggestionChecks, suggestQuestions, WAITING_CHECKS_UP_TO_PASSAGES } from '../src/core/search/rephrase.js';
 import { buildSnapshot } from '../src/core/search/snapshot.js';
 import { article, makeKnowledgeDir, SHIPPED_KNOWLEDGE } from './helpers/knowledgeDir.js';
 
@@ -171,5 +171,65 @@ describe('suggestions in a large knowledge base', () => {
     expect(second).toHaveLength(3);
     expect(second.slice(0, 2)).toEqual(checked.slice(0, 2));
     expect(checked).toHaveLength(3);
+  });
+});
+
+describe('suggestions in a knowledge base where a check costs milliseconds', () => {
+  // Each article a topic of its own, in five paragraphs: past WAITING_CHECKS_UP_TO_PASSAGES.
+  const ARTICLES = Math.ceil((WAITING_CHECKS_UP_TO_PASSAGES + 100) / 5);
+  const crafts = ['harbour', 'orchard', 'foundry', 'quarry', 'vineyard', 'tannery', 'brewery', 'sawmill', 'bakery', 'dairy', 'pottery', 'weavery'];
+  const letter = (n: number): string => String.fromCharCode(97 + (Math.floor(n) % 26));
+  const topicOf = (i: number): string => `${crafts[i % crafts.length]}${letter(i / crafts.length)}${letter(i / (crafts.length * 26))}`;
+  let dir: { dir: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < ARTICLES; i++) {
+      const topic = topicOf(i);
+      const paragraphs = ['trained managers of small firms', 'met the owners of local shops', 'visited two training centres', 'wrote a report for the ministry', 'ended with a plan for next year'];
+      files[`${topic}.md`] = article(
+        { id: topic, title: `The ${topic} programme`, date: `20${String(10 + (i % 10))}-0${1 + (i % 9)}-1${i % 10}` },
+        paragraphs.map((text) => `The ${topic} programme ${text}.`).join('\n\n'),
+      );
+    }
+    dir = await makeKnowledgeDir(files, { shipped: false });
+  });
+  afterAll(() => dir.cleanup());
+
+  it('checks none while a decline waits, and offers them once checked after it', async () => {
+    const snapshot = buildSnapshot(await loadKnowledge(dir.dir), { version: 1, knowledgeDir: dir.dir });
+    expect(snapshot.passages.length).toBeGreaterThan(WAITING_CHECKS_UP_TO_PASSAGES);
+    const checked: string[] = [];
+    const answersFrom = (question: string): boolean => {
+      checked.push(question);
+      return true;
+    };
+    const nearest = [topicOf(3), topicOf(4), topicOf(5)];
+    expect(suggestQuestions(snapshot, 'internal', nearest, () => true, answersFrom)).toEqual([]);
+    expect(checked).toEqual([]);
+    // The three nearest and three newest wait; checked one at a time, oldest first.
+    expect(pendingSuggestionChecks(snapshot)).toBe(6);
+    while (checkPendingSuggestion(snapshot, () => answersFrom));
+    expect(checked).toHaveLength(6);
+    expect(checked.slice(0, 3)).toEqual(nearest.map((topic) => `What does “The ${topic} programme” say?`));
+    expect(suggestQuestions(snapshot, 'internal', nearest, () => true, answersFrom)).toEqual(checked.slice(0, 3));
+    expect(checked).toHaveLength(6);
+  });
+
+  it('the engine checks them after replying: the newest from the start, the nearest after a decline', async () => {
+    const big = await createEngine({ knowledgeDir: dir.dir });
+    await big.whenIdle();
+    const question = `Who ran the ${topicOf(40)} programme budget in Paris?`;
+    const first = big.answer(question);
+    expect(first.answered).toBe(false);
+    const nearest = first.decline?.nearest.map((ref) => ref.id) ?? [];
+    expect(nearest[0]).toBe(topicOf(40));
+    // Those of the newest articles, checked in the background since the start.
+    const offered = first.decline?.suggestions ?? [];
+    expect(offered.length).toBeGreaterThanOrEqual(2);
+    expect(offered.some((suggestion) => suggestion.includes(topicOf(40)))).toBe(false);
+    for (const suggestion of offered) expect(big.answer(suggestion).answered, suggestion).toBe(true);
+    await big.whenIdle();
+    const again = big.answer(question);
+    expect(again.decline?.suggestions?.[0]).toBe(`What does “The ${topicOf(40)} programme” say?`);
   });
 });

@@ -6,7 +6,9 @@ import { openIndexCache, saveIndexCache, type CachedIndex } from './cache/indexC
 import { DEFAULT_MAX_FILE_BYTES, loadKnowledge } from './knowledge/loadKnowledge.js';
 import type { LoadedKnowledge } from './knowledge/loadKnowledge.js';
 import { rankArticles, rankPassages } from './search/retrieve.js';
+import { queueNewestSuggestions, suggestionAnswers } from './search/answer.js';
 import { answerInConversation } from './search/followUp.js';
+import { checkPendingSuggestion, pendingSuggestionChecks, WAITING_CHECKS_UP_TO_PASSAGES } from './search/rephrase.js';
 import { buildSnapshot, buildSnapshotInSlices, restoreSnapshot, type Snapshot } from './search/snapshot.js';
 import { planUpdate, type InPlaceUpdate } from './search/update.js';
 import { runInSlices } from './slices.js';
@@ -203,6 +205,9 @@ export class KnowledgeEngine implements AnswerEngine {
   /** The index cache writes, one after the other; never rejects. */
   #saving: Promise<void> = Promise.resolve();
   #saveQueued = false;
+  /** The suggestion checks left for after a decline's reply (see `rephrase.ts`); never rejects. */
+  #checking: Promise<void> = Promise.resolve();
+  #checksScheduled = false;
   /** The last load of the folder: a reload opens only the files changed since (see `loadKnowledge`). */
   #lastLoad: LoadedKnowledge | undefined;
   readonly #settings: EngineSettings;
@@ -213,6 +218,40 @@ export class KnowledgeEngine implements AnswerEngine {
     this.#settings = settings;
     this.#indexSource = indexSource;
     this.#lastLoad = load;
+    this.#prepareSuggestions();
+  }
+
+  /**
+   * In a knowledge base large enough that a decline checks no suggestion while it waits, the
+   * newest articles' are checked in the background from the start, so the first declines have
+   * some to offer (those drawn from the newest articles when nothing nearer was checked yet).
+   */
+  #prepareSuggestions(): void {
+    if (this.#snapshot.passages.length <= WAITING_CHECKS_UP_TO_PASSAGES) return;
+    queueNewestSuggestions(this.#snapshot);
+    this.#checkSuggestionsLater();
+  }
+
+  /** Runs the suggestion checks a decline left, one a turn, for the current snapshot. */
+  #checkSuggestionsLater(): void {
+    const snapshot = this.#snapshot;
+    if (this.#checksScheduled || pendingSuggestionChecks(snapshot) === 0) return;
+    this.#checksScheduled = true;
+    this.#checking = this.#checking.then(async () => {
+      try {
+        do {
+          // The reply goes out first; each check is an answer of its own, in a turn of its own.
+          await nextTurn();
+          if (this.#snapshot !== snapshot) break;
+        } while (checkPendingSuggestion(snapshot, (audience) => suggestionAnswers(snapshot, audience)));
+      } catch (error) {
+        this.#settings.logger?.warn({ reason: (error as Error).message }, 'suggestion check failed');
+      } finally {
+        this.#checksScheduled = false;
+      }
+      // A reload meanwhile: its snapshot's checks, if any.
+      this.#checkSuggestionsLater();
+    });
   }
 
   /**
@@ -242,9 +281,17 @@ export class KnowledgeEngine implements AnswerEngine {
     });
   }
 
-  /** Resolves once the background work (index cache writes) is done: what a process waits for before it exits, and tests. */
-  whenIdle(): Promise<void> {
-    return this.#saving;
+  /**
+   * Resolves once the background work (index cache writes, suggestion checks) is done: what a
+   * process waits for before it exits, and tests.
+   */
+  async whenIdle(): Promise<void> {
+    let checking: Promise<void> | undefined;
+    // A check may leave more, and a write may be queued meanwhile: until neither is running.
+    while (checking !== this.#checking) {
+      checking = this.#checking;
+      await Promise.all([this.#saving, checking]);
+    }
   }
 
   answer(question: string, options: AnswerOptions = {}): Answer {
@@ -252,6 +299,7 @@ export class KnowledgeEngine implements AnswerEngine {
     const snapshot = this.#snapshot;
     const reply = answerInConversation(snapshot, String(question ?? ''), options.audience ?? 'internal', this.#settings, options.context);
     const tookMs = Math.round((performance.now() - started) * 1000) / 1000;
+    if (!reply.answered) this.#checkSuggestionsLater();
     this.#settings.logger?.debug(
       { answered: reply.answered, reason: reply.decline?.reason, tookMs, snapshot: snapshot.version, chars: reply.question.length },
       'engine answered',
@@ -362,6 +410,7 @@ export class KnowledgeEngine implements AnswerEngine {
     this.#snapshot = next;
     this.#glossary = glossary;
     this.#indexSource = 'built';
+    this.#prepareSuggestions();
     if (update !== undefined) await runInSlices(update.remove());
     this.saveIndexCache();
     const report: ReloadReport = {

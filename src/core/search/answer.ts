@@ -19,7 +19,7 @@ import { tokenMatchesUnit, unitMatch, type TextFeatures } from './match.js';
 import { readPassageText } from './passageReading.js';
 import { distanceInDays, wantedKeys, type Period } from './periods.js';
 import { analyzeQuestion, type AnalyzedQuestion, type AnswerKind, type Carried, type QueryUnit } from './query.js';
-import { namedUnmatchedWords, suggestQuestions } from './rephrase.js';
+import { namedUnmatchedWords, suggestQuestions, type AnswersFrom } from './rephrase.js';
 import { mayRead, search, unmatchedUnits } from './retrieve.js';
 import { buildSnippet, mergeHighlights } from './snippet.js';
 import type { Passage, Snapshot } from './snapshot.js';
@@ -474,10 +474,7 @@ export function declined(
           audience,
           nearest.map((ref) => ref.id),
           (article) => mayRead(audience, article),
-          (suggestion, articleId) => {
-            const reply = answerQuestion(snapshot, suggestion, audience, { maxQuestionLength: Number.POSITIVE_INFINITY, suggest: false });
-            return reply.answered && reply.citations[0]?.id === articleId;
-          },
+          suggestionAnswers(snapshot, audience),
         );
   const full: Decline = { ...decline, nearest, ...(suggestions.length > 0 ? { suggestions } : {}) };
   return {
@@ -488,6 +485,25 @@ export function declined(
     decline: full,
     message: declineMessage(question, full),
     snapshotVersion: snapshot.version,
+  };
+}
+
+/**
+ * Looks for the suggestions a decline that found nothing near would offer each audience (those of
+ * the newest articles): in a large knowledge base, their checks wait (see `rephrase.ts`).
+ */
+export function queueNewestSuggestions(snapshot: Snapshot): void {
+  for (const audience of ['internal', 'public'] as const) {
+    const ids = newestArticles(snapshot, audience).map((ref) => ref.id);
+    suggestQuestions(snapshot, audience, ids, (article) => mayRead(audience, article), suggestionAnswers(snapshot, audience));
+  }
+}
+
+/** Whether the knowledge answers a suggested question for an audience, and from the article it was drawn from. */
+export function suggestionAnswers(snapshot: Snapshot, audience: Audience): AnswersFrom {
+  return (suggestion, articleId) => {
+    const reply = answerQuestion(snapshot, suggestion, audience, { maxQuestionLength: Number.POSITIVE_INFINITY, suggest: false });
+    return reply.answered && reply.citations[0]?.id === articleId;
   };
 }
 
