@@ -139,7 +139,7 @@ export function answerQuestion(
   // sentences (a long one scores less).
   const named = candidates.filter((candidate) => !lacksName(analyzed, candidate));
   const eligible = named.filter((candidate) => candidate.coverage >= minCoverage);
-  const best = pickSentence(analyzed, eligible.length > 0 ? eligible : named);
+  const best = pickSentence(eligible.length > 0 ? eligible : named);
   if (!best || best.passage.coverage < minCoverage || best.coverage < MIN_SENTENCE_COVERAGE) {
     return decline('weak-match', { unmatchedTerms: unmatchedWords, nearest });
   }
@@ -176,7 +176,7 @@ function alternativesTo(best: Candidate, candidates: readonly Candidate[], analy
     const fits =
       candidate.bestSentence.score >= ALTERNATIVE_SHARE * best.bestSentence.score &&
       candidate.coverage >= MIN_PASSAGE_COVERAGE &&
-      coverage(analyzed.units, effectiveMatches(analyzed, candidate.bestSentence.matches, candidate.matches)) >= MIN_SENTENCE_COVERAGE;
+      candidate.bestSentence.coverage >= MIN_SENTENCE_COVERAGE;
     if (!fits) continue;
     alternatives.push({ answer: candidate.bestSentence.sentence.text, citation: citationOf(candidate, candidate.bestSentence.sentence, analyzed) });
     if (alternatives.length === MAX_CITATIONS - 1) break;
@@ -216,6 +216,8 @@ interface ReadSentence {
   readonly features: TextFeatures;
   /** Per unit, how well this sentence matches it. */
   readonly matches: readonly number[];
+  /** Share of the question's weight it covers in its passage's context (`effectiveMatches`), 0 to 1. */
+  readonly coverage: number;
   /** How well it answers the question (`sentenceScore`). */
   readonly score: number;
 }
@@ -248,12 +250,18 @@ function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: Sea
   // Each sentence is scored once, here.
   const sentences = reading.sentences.map(({ sentence, features }, i): ReadSentence => {
     const sentenceMatches = withAntecedent(sentence, own[i] as number[], own[i - 1]);
-    return { sentence, features, matches: sentenceMatches, score: sentenceScore(analyzed, features, sentence, sentenceMatches, context) };
+    return {
+      sentence,
+      features,
+      matches: sentenceMatches,
+      coverage: coverage(analyzed.units, effectiveMatches(analyzed, sentenceMatches, matches)),
+      score: sentenceScore(analyzed, features, sentence, sentenceMatches, context),
+    };
   });
   // A credit or a few words left in a paragraph ("Photos: KPC") is never the quote.
   let bestSentence: ReadSentence | undefined;
   for (const read of sentences) {
-    if (!isFragment(read.sentence.text) && (bestSentence === undefined || read.score > bestSentence.score)) bestSentence = read;
+    if (!isFragment(read.sentence.text) && (bestSentence === undefined || betterSentence(read, bestSentence))) bestSentence = read;
   }
   if (bestSentence === undefined) return undefined;
   return { passage, searchScore: result.score, sentences, matches, coverage: coverage(analyzed.units, matches), bestSentence };
@@ -296,15 +304,22 @@ function coverage(units: readonly QueryUnit[], matches: readonly number[]): numb
   return total === 0 ? 0 : got / total;
 }
 
-function pickSentence(
-  analyzed: AnalyzedQuestion,
-  candidates: readonly Candidate[],
-): { passage: Candidate; sentence: Sentence; coverage: number } | undefined {
+/**
+ * Whether a sentence makes a better quote than another: one that covers enough of the question to
+ * be quoted (`MIN_SENTENCE_COVERAGE`) beats one that does not, whatever their scores, so a
+ * sentence that could never be quoted does not turn an answerable question into a decline.
+ */
+function betterSentence(read: ReadSentence, than: ReadSentence): boolean {
+  const quotable = read.coverage >= MIN_SENTENCE_COVERAGE;
+  const otherQuotable = than.coverage >= MIN_SENTENCE_COVERAGE;
+  return quotable === otherQuotable ? read.score > than.score : quotable;
+}
+
+function pickSentence(candidates: readonly Candidate[]): { passage: Candidate; sentence: Sentence; coverage: number } | undefined {
   let best: Candidate | undefined;
-  for (const candidate of candidates) if (!best || candidate.bestSentence.score > best.bestSentence.score) best = candidate;
+  for (const candidate of candidates) if (!best || betterSentence(candidate.bestSentence, best.bestSentence)) best = candidate;
   if (!best) return undefined;
-  const inContext = effectiveMatches(analyzed, best.bestSentence.matches, best.matches);
-  return { passage: best, sentence: best.bestSentence.sentence, coverage: coverage(analyzed.units, inContext) };
+  return { passage: best, sentence: best.bestSentence.sentence, coverage: best.bestSentence.coverage };
 }
 
 /**
