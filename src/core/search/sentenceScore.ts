@@ -84,38 +84,69 @@ export function sentenceSignals(
   context: SentenceContext,
 ): SentenceSignals {
   const { units, meanWeight } = analyzed;
-  const isWord = (unit: QueryUnit): boolean => unit.kind !== 'period';
-  const isFocus = (unit: QueryUnit): boolean => unit.kind !== 'period' && unit.focus;
-  const weightOf = (matches: readonly number[] | undefined, counts: (unit: QueryUnit) => boolean): number =>
-    matches === undefined ? 0 : units.reduce((sum, unit, i) => (counts(unit) ? sum + unit.weight * (matches[i] ?? 0) : sum), 0);
-  const wordWeight = units.reduce((sum, unit) => (isWord(unit) ? sum + unit.weight : sum), 0);
-  const share = (matches: readonly number[]): number => (wordWeight === 0 ? 0 : weightOf(matches, isWord) / wordWeight);
-  const effective = effectiveMatches(analyzed, sentenceMatches, context.passageMatches);
+  // One pass over the question's units, summing weights: this runs for every sentence read.
+  let matched = 0;
+  let focusMatched = 0;
+  let passageMatched = 0;
+  let focusPassageMatched = 0;
+  let wordWeight = 0;
+  let inherited = 0;
+  let next = 0;
+  let periodInPassage = 0;
+  let periodInSentence = 0;
+  let words = 0;
+  let ownWords = 0;
+  let names = 0;
+  let ownNames = 0;
+  units.forEach((unit, i) => {
+    const inPassage = context.passageMatches[i] ?? 0;
+    const inSentence = sentenceMatches[i] ?? 0;
+    if (unit.kind === 'period') {
+      periodInPassage += unit.weight * inPassage;
+      // In an article that spans many years, a sentence that names the period asked about ("In
+      // 2012, she signed...") is about that time, not another one of the article's.
+      if (!context.datedIn[i] && inSentence > 0) periodInSentence += 1;
+      return;
+    }
+    const own = context.own[i] ?? 0;
+    // As `effectiveMatches`: half of what the passage matches carries over to each sentence.
+    const effective = Math.max(inSentence, 0.5 * inPassage);
+    wordWeight += unit.weight;
+    matched += unit.weight * effective;
+    passageMatched += unit.weight * inPassage;
+    if (unit.focus) {
+      focusMatched += unit.weight * effective;
+      focusPassageMatched += unit.weight * inPassage;
+    }
+    inherited += unit.weight * (inSentence - own);
+    next += unit.weight * (context.next?.[i] ?? 0);
+    words += 1;
+    if (own > 0) ownWords += 1;
+    if (unit.kind === 'term' && unit.isName) {
+      names += 1;
+      if (own > 0) ownNames += 1;
+    }
+  });
 
   // Each of the question's words as written counts once: a sentence that repeats one is no better for it.
   const written = new Set<string>();
   for (const token of features.tokens) if (analyzed.surfaceWords.has(token.lower)) written.add(token.lower);
-  // In an article that spans many years, a sentence that names the period asked about ("In
-  // 2012, she signed...") is about that time, not another one of the article's.
-  const periodInSentence = units.filter((unit, i) => unit.kind === 'period' && !context.datedIn[i] && (sentenceMatches[i] ?? 0) > 0).length;
-  const words = units.filter(isWord);
-  const names = units.flatMap((unit, i) => (unit.kind === 'term' && unit.isName ? [i] : []));
   const kind = hasKind(analyzed.kind, sentence.text, analyzed.questionLower) ? 1 : 0;
   const pairs = adjacentPairs(analyzed, features);
   return {
-    matched: weightOf(effective, isWord) / meanWeight,
-    focusMatched: weightOf(effective, isFocus) / meanWeight,
-    passageMatched: weightOf(context.passageMatches, isWord) / meanWeight,
-    focusPassageMatched: weightOf(context.passageMatches, isFocus) / meanWeight,
-    passageCoverage: share(context.passageMatches),
-    sentenceCoverage: share(effective),
+    matched: matched / meanWeight,
+    focusMatched: focusMatched / meanWeight,
+    passageMatched: passageMatched / meanWeight,
+    focusPassageMatched: focusPassageMatched / meanWeight,
+    passageCoverage: wordWeight === 0 ? 0 : passageMatched / wordWeight,
+    sentenceCoverage: wordWeight === 0 ? 0 : matched / wordWeight,
     searchRatio: context.searchScore / context.topScore,
-    periodInPassage: weightOf(context.passageMatches, (unit) => unit.kind === 'period') / meanWeight,
+    periodInPassage: periodInPassage / meanWeight,
     periodInSentence,
-    antecedentMatched: (weightOf(sentenceMatches, isWord) - weightOf(context.own, isWord)) / meanWeight,
-    nextMatched: weightOf(context.next, isWord) / meanWeight,
-    unitShare: words.length === 0 ? 0 : units.filter((unit, i) => isWord(unit) && (context.own[i] ?? 0) > 0).length / words.length,
-    namesInSentence: names.length === 0 ? 1 : names.filter((i) => (context.own[i] ?? 0) > 0).length / names.length,
+    antecedentMatched: inherited / meanWeight,
+    nextMatched: next / meanWeight,
+    unitShare: words === 0 ? 0 : ownWords / words,
+    namesInSentence: names === 0 ? 1 : ownNames / names,
     written: written.size,
     pairs: pairs.near,
     exactPairs: pairs.next,
