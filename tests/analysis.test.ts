@@ -4,8 +4,12 @@ import { acronymKey, findAcronyms, learnAcronyms, titleInitials } from '../src/c
 import { tokenize } from '../src/core/text/analyze.js';
 import { irregularBase } from '../src/core/text/lemmas.js';
 import { synonymsOf } from '../src/core/text/synonyms.js';
-import { hasKind } from '../src/core/search/answer.js';
-import { kindOf } from '../src/core/search/query.js';
+import { EMPTY_GLOSSARY, parseArticle } from '../src/core/index.js';
+import { unitMatch } from '../src/core/search/match.js';
+import { readPassageText } from '../src/core/search/passageReading.js';
+import { analyzeQuestion, kindOf } from '../src/core/search/query.js';
+import { hasKind, sentenceSignals, withAntecedent, type SentenceSignals } from '../src/core/search/sentenceScore.js';
+import { buildSnapshot } from '../src/core/search/snapshot.js';
 import type { Article } from '../src/core/types.js';
 import { article, makeKnowledgeDir } from './helpers/knowledgeDir.js';
 
@@ -179,6 +183,50 @@ describe('sentences read with the sentence before', () => {
       expect(reply.answered).toBe(true);
       expect(reply.answer).toBe('The colony was called Nouvelle Angoulême by the settlers.');
     });
+  });
+});
+
+describe('sentence signals', () => {
+  const text = 'Verrazzano anchored in the harbour in 1524. He named the bay Nouvelle Angoulême. Dutch traders came much later.';
+  const parsed = parseArticle('harbour.md', article({ id: 'harbour', title: 'Early voyages', date: '2019-05-20' }, text));
+  if (!parsed.ok) throw new Error('harbour.md does not parse');
+  const snapshot = buildSnapshot({ articles: [parsed.article], glossary: EMPTY_GLOSSARY, errors: [], warnings: [] }, { version: 1, knowledgeDir: '' });
+
+  /** Each sentence's signals for the question, read in the passage as the engine reads it. */
+  function signalsFor(question: string): SentenceSignals[] {
+    const analyzed = analyzeQuestion(snapshot, question);
+    const reading = readPassageText('Early voyages', text, EMPTY_GLOSSARY, []);
+    const passageMatches = analyzed.units.map((unit) => unitMatch(unit, reading.whole));
+    const own = reading.sentences.map(({ features }) => analyzed.units.map((unit) => unitMatch(unit, features)));
+    return reading.sentences.map(({ sentence, features }, i) => {
+      const matches = withAntecedent(sentence, own[i] as number[], own[i - 1]);
+      const context = { passageMatches, datedIn: analyzed.units.map(() => false), searchScore: 1, topScore: 1, own: own[i] as number[], next: own[i + 1] };
+      return sentenceSignals(analyzed, features, sentence, matches, context);
+    });
+  }
+
+  it('credits a sentence with what the sentence before says of the subject, apart from its own words', () => {
+    const [first, second] = signalsFor('What did Verrazzano name the bay?');
+    expect(first?.antecedentMatched).toBe(0);
+    expect(second?.antecedentMatched).toBeGreaterThan(0);
+    // "He named the bay" has "bay" itself, not "Verrazzano" ("name" only phrases the question).
+    expect(second?.unitShare).toBe(0.5);
+    expect(second?.namesInSentence).toBe(0);
+    expect(first?.namesInSentence).toBe(1);
+  });
+
+  it('tells a sentence what the sentence after it matches', () => {
+    const [first, second, third] = signalsFor('What did Verrazzano name the bay?');
+    expect(first?.nextMatched).toBeGreaterThan(0);
+    expect(second?.nextMatched).toBe(0);
+    expect(third?.nextMatched).toBe(0);
+  });
+
+  it('counts question words next to each other apart from those only near each other', () => {
+    // "Verrazzano anchored": next to each other; "anchored in the harbour": three words apart.
+    const [first] = signalsFor('When did Verrazzano anchor in the harbour?');
+    expect(first?.pairs).toBe(2);
+    expect(first?.exactPairs).toBe(1);
   });
 });
 

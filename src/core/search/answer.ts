@@ -18,9 +18,10 @@ import type {
 import { tokenMatchesUnit, unitMatch, type TextFeatures } from './match.js';
 import { readPassageText } from './passageReading.js';
 import { distanceInDays, wantedKeys, type Period } from './periods.js';
-import { analyzeQuestion, type AnalyzedQuestion, type AnswerKind, type Carried, type QueryUnit } from './query.js';
+import { analyzeQuestion, type AnalyzedQuestion, type Carried, type QueryUnit } from './query.js';
 import { namedUnmatchedWords, suggestQuestions, type AnswersFrom } from './rephrase.js';
 import { mayRead, search, unmatchedUnits } from './retrieve.js';
+import { coverage, effectiveMatches, sentenceScore, sentenceSignals, withAntecedent } from './sentenceScore.js';
 import { buildSnippet, mergeHighlights } from './snippet.js';
 import type { Passage, Snapshot } from './snapshot.js';
 
@@ -62,8 +63,6 @@ const MAX_CITATIONS = 3;
 const NEAREST_RESULTS = 10;
 /** The results an answer reads (see `postingBudget`). */
 const SEARCH_DEPTH = Math.max(CANDIDATE_PASSAGES, NEAREST_RESULTS);
-/** The word after "which" or "what" names what the answer is ("which incubators"): it weighs more. */
-const FOCUS_BOOST = 1.5;
 /** This many words found nothing, and they are at least a third of the question: declined. */
 const MAX_UNKNOWN_WORDS = 2;
 /**
@@ -142,7 +141,7 @@ export function answerQuestion(
   // sentences (a long one scores less).
   const named = candidates.filter((candidate) => !lacksName(analyzed, candidate));
   const eligible = named.filter((candidate) => candidate.coverage >= minCoverage);
-  const best = pickSentence(analyzed, eligible.length > 0 ? eligible : named);
+  const best = pickSentence(eligible.length > 0 ? eligible : named);
   if (!best || best.passage.coverage < minCoverage || best.coverage < MIN_SENTENCE_COVERAGE) {
     return decline('weak-match', { unmatchedTerms: unmatchedWords, nearest });
   }
@@ -179,7 +178,7 @@ function alternativesTo(best: Candidate, candidates: readonly Candidate[], analy
     const fits =
       candidate.bestSentence.score >= ALTERNATIVE_SHARE * best.bestSentence.score &&
       candidate.coverage >= MIN_PASSAGE_COVERAGE &&
-      coverage(analyzed.units, effectiveMatches(analyzed, candidate.bestSentence.matches, candidate.matches)) >= MIN_SENTENCE_COVERAGE;
+      candidate.bestSentence.coverage >= MIN_SENTENCE_COVERAGE;
     if (!fits) continue;
     alternatives.push({ answer: candidate.bestSentence.sentence.text, citation: citationOf(candidate, candidate.bestSentence.sentence, analyzed) });
     if (alternatives.length === MAX_CITATIONS - 1) break;
@@ -220,6 +219,8 @@ interface ReadSentence {
   readonly quotable: boolean;
   /** Per unit, how well this sentence matches it. */
   readonly matches: readonly number[];
+  /** Share of the question's weight it covers in its passage's context (`effectiveMatches`), 0 to 1. */
+  readonly coverage: number;
   /** How well it answers the question (`sentenceScore`). */
   readonly score: number;
 }
@@ -247,46 +248,22 @@ function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: Sea
   const dated = snapshot.periods.get(passage.article.id)?.dated;
   // An article dated in the period the question names is about that time throughout.
   const datedIn = analyzed.units.map((unit) => unit.kind === 'period' && dated !== undefined && wantedKeys(unit.period).some((key) => dated.has(key)));
-  const context = { matches, searchScore: result.score, topScore, datedIn };
   const own = reading.sentences.map(({ features }) => analyzed.units.map((unit) => unitMatch(unit, features)));
   // Each sentence is scored once, here.
   const sentences = reading.sentences.map(({ sentence, features, quotable }, i): ReadSentence => {
     const sentenceMatches = withAntecedent(sentence, own[i] as number[], own[i - 1]);
-    return { sentence, features, quotable, matches: sentenceMatches, score: sentenceScore(analyzed, features, sentence, sentenceMatches, context) };
+    const context = { passageMatches: matches, datedIn, searchScore: result.score, topScore, own: own[i] as number[], next: own[i + 1] };
+    const signals = sentenceSignals(analyzed, features, sentence, sentenceMatches, context);
+    const inContext = coverage(analyzed.units, effectiveMatches(analyzed, sentenceMatches, matches));
+    return { sentence, features, quotable, matches: sentenceMatches, coverage: inContext, score: sentenceScore(signals) };
   });
   // A credit or a few words left in a paragraph ("Photos: KPC") is never the quote.
   let bestSentence: ReadSentence | undefined;
   for (const read of sentences) {
-    if (read.quotable && (bestSentence === undefined || read.score > bestSentence.score)) bestSentence = read;
+    if (read.quotable && (bestSentence === undefined || betterSentence(read, bestSentence))) bestSentence = read;
   }
   if (bestSentence === undefined) return undefined;
   return { passage, searchScore: result.score, sentences, matches, coverage: coverage(analyzed.units, matches), bestSentence };
-}
-
-/** The bonus, in mean unit weights, of a sentence that names the period the question asks about. */
-const PERIOD_IN_SENTENCE = 1;
-
-/** A sentence that starts by pointing back ("It was opened by...", "This protects them from..."). */
-const POINTS_BACK = /^(?:it|its|this|these|that|those|they|their|he|his|she|her|the latter|such)\b/i;
-/** How much of what the sentence before matches a sentence that points back to it inherits. */
-const ANTECEDENT_SHARE = 0.8;
-/**
- * ...and how much any other sentence inherits: the sentence after the one that names the topic
- * often holds the answer ("He claimed the area for France and named it..." after the sentence
- * naming Verrazzano). Above the half of the passage's matches every sentence gets in context.
- */
-const FOLLOWING_SHARE = 0.65;
-
-/**
- * A sentence's matches with what it points back to: "The OSM was inaugurated... It was opened by
- * Dr. Kim" answers "Who opened the OSM?" though the second sentence never names it. A sentence
- * that starts with "it", "this", "they"... inherits most of the sentence before's matches, any
- * other sentence a little less.
- */
-function withAntecedent(sentence: Sentence, own: readonly number[], previous: readonly number[] | undefined): readonly number[] {
-  if (previous === undefined) return own;
-  const share = POINTS_BACK.test(sentence.text) ? ANTECEDENT_SHARE : FOLLOWING_SHARE;
-  return own.map((match, i) => Math.max(match, share * (previous[i] ?? 0)));
 }
 
 /** Whether the question names something (its own words, not carried over) the passage does not. */
@@ -294,108 +271,22 @@ function lacksName(analyzed: AnalyzedQuestion, candidate: Candidate): boolean {
   return analyzed.units.some((unit, i) => unit.kind === 'term' && unit.isName && !unit.carried && !((candidate.matches[i] ?? 0) > 0));
 }
 
-function coverage(units: readonly QueryUnit[], matches: readonly number[]): number {
-  const total = units.reduce((sum, unit) => sum + unit.weight, 0);
-  const got = units.reduce((sum, unit, i) => sum + unit.weight * (matches[i] ?? 0), 0);
-  return total === 0 ? 0 : got / total;
+/**
+ * Whether a sentence makes a better quote than another: one that covers enough of the question to
+ * be quoted (`MIN_SENTENCE_COVERAGE`) beats one that does not, whatever their scores, so a
+ * sentence that could never be quoted does not turn an answerable question into a decline.
+ */
+function betterSentence(read: ReadSentence, than: ReadSentence): boolean {
+  const quotable = read.coverage >= MIN_SENTENCE_COVERAGE;
+  const otherQuotable = than.coverage >= MIN_SENTENCE_COVERAGE;
+  return quotable === otherQuotable ? read.score > than.score : quotable;
 }
 
-function pickSentence(
-  analyzed: AnalyzedQuestion,
-  candidates: readonly Candidate[],
-): { passage: Candidate; sentence: Sentence; coverage: number } | undefined {
+function pickSentence(candidates: readonly Candidate[]): { passage: Candidate; sentence: Sentence; coverage: number } | undefined {
   let best: Candidate | undefined;
-  for (const candidate of candidates) if (!best || candidate.bestSentence.score > best.bestSentence.score) best = candidate;
+  for (const candidate of candidates) if (!best || betterSentence(candidate.bestSentence, best.bestSentence)) best = candidate;
   if (!best) return undefined;
-  const inContext = effectiveMatches(analyzed, best.bestSentence.matches, best.matches);
-  return { passage: best, sentence: best.bestSentence.sentence, coverage: coverage(analyzed.units, inContext) };
-}
-
-/**
- * How well a sentence matches each unit in its context. A sentence often names its subject only
- * through its passage ("It was conducted by..." after "The OSM was inaugurated..."), so half of
- * what the passage matches carries over; a period is the article's, so the passage's match stands.
- */
-function effectiveMatches(analyzed: AnalyzedQuestion, sentenceMatches: readonly number[], passageMatches: readonly number[]): number[] {
-  return analyzed.units.map((unit, i) => {
-    const inPassage = passageMatches[i] ?? 0;
-    return unit.kind === 'period' ? inPassage : Math.max(sentenceMatches[i] ?? 0, 0.5 * inPassage);
-  });
-}
-
-/**
- * A sentence scores by the weight of the question it covers in context, plus a quarter of what
- * its passage covers, plus small bonuses: the passage's search rank, the question's words as
- * written, words next to each other as in the question, and the kind of thing the question asks
- * for (a name for "who", a date for "when").
- */
-function sentenceScore(
-  analyzed: AnalyzedQuestion,
-  features: TextFeatures,
-  sentence: Sentence,
-  sentenceMatches: readonly number[],
-  passage: { matches: readonly number[]; searchScore: number; topScore: number; datedIn: readonly boolean[] },
-): number {
-  const units = analyzed.units;
-  const meanWeight = analyzed.meanWeight;
-  const effective = effectiveMatches(analyzed, sentenceMatches, passage.matches);
-  let score = 0;
-  units.forEach((unit, i) => {
-    const weight = unit.kind !== 'period' && unit.focus ? FOCUS_BOOST * unit.weight : unit.weight;
-    score += weight * ((effective[i] ?? 0) + 0.25 * (passage.matches[i] ?? 0));
-  });
-  score += 0.5 * meanWeight * (passage.searchScore / passage.topScore);
-  // Each of the question's words as written counts once: a sentence that repeats one is no better for it.
-  const written = new Set<string>();
-  for (const token of features.tokens) if (analyzed.surfaceWords.has(token.lower)) written.add(token.lower);
-  score += 0.1 * meanWeight * written.size;
-  score += 0.3 * meanWeight * adjacentPairs(analyzed, features);
-  // In an article that spans many years, a sentence that names the period asked about ("In
-  // 2012, she signed...") is about that time, not another one of the article's.
-  units.forEach((unit, i) => {
-    if (unit.kind === 'period' && !passage.datedIn[i] && (sentenceMatches[i] ?? 0) > 0) score += PERIOD_IN_SENTENCE * meanWeight;
-  });
-  if (hasKind(analyzed.kind, sentence.text, analyzed.questionLower)) score += 0.6 * meanWeight;
-  // Long sentences match more words by chance: a gentle penalty past 60 words.
-  const words = features.tokens.length;
-  return words > 60 ? score / (1 + (words - 60) / 80) : score;
-}
-
-/** How many pairs of neighbouring question terms stand close together, in order, in the sentence. */
-function adjacentPairs(analyzed: AnalyzedQuestion, features: TextFeatures): number {
-  const terms = analyzed.searchTerms;
-  const positions = features.positions;
-  let pairs = 0;
-  for (let i = 0; i + 1 < terms.length; i++) {
-    const left = positions.get(terms[i] as string);
-    const right = positions.get(terms[i + 1] as string);
-    if (left && right && left.some((a) => right.some((b) => b > a && b - a <= 3))) pairs += 1;
-  }
-  return pairs;
-}
-
-const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
-
-/** Where a sentence names the kind of thing a question asks for; global, for every mention. */
-const KIND_MENTIONS: Record<Exclude<AnswerKind, 'any'>, RegExp> = {
-  // Two capitalised words in a row, not at the start: a name like "Taiho Kang".
-  person: /(?<=.)\b\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}?\p{Ll}+)?\s+\p{Lu}\p{Ll}+/gu,
-  date: new RegExp(`\\b(?:(?:1\\d|20)\\d\\ds?|\\d0s|${MONTHS})\\b`, 'gi'),
-  place: /\b(?:in|at|from)\s+(?:the\s+)?\p{Lu}\p{L}*/gu,
-  number: /\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?|billions?|percent)\b/gi,
-};
-
-/**
- * Whether a sentence names the kind of thing asked for, other than what the question names
- * itself: for "What happened in 2008?" a sentence's "2008" is the question's, not an answer.
- */
-export function hasKind(kind: AnswerKind, text: string, questionLower: string): boolean {
-  if (kind === 'any') return false;
-  for (const match of text.matchAll(KIND_MENTIONS[kind])) {
-    const mention = match[0].toLowerCase().replace(/^(?:in|at|from)\s+(?:the\s+)?/, '');
-    if (!questionLower.includes(mention)) return true;
-  }
-  return false;
+  return { passage: best, sentence: best.bestSentence.sentence, coverage: best.bestSentence.coverage };
 }
 
 // ---------------------------------------------------------------------------------------------
