@@ -295,15 +295,15 @@ function pickSentence(candidates: readonly Candidate[]): { passage: Candidate; s
 function citationOf(candidate: Candidate, sentence: Sentence, analyzed: AnalyzedQuestion): Citation {
   const ranges: Highlight[] = [];
   const concepts = new Set(analyzed.units.flatMap((unit) => (unit.kind === 'concept' ? [unit.concept] : [])));
+  // Tokens' offsets are in the passage's text (see `PassageReading`).
   for (const read of candidate.sentences) {
-    const offset = read.sentence.start;
     for (const token of read.features.tokens) {
-      if (analyzed.units.some((unit) => tokenMatchesUnit(unit, token))) ranges.push([offset + token.start, offset + token.end]);
+      if (analyzed.units.some((unit) => tokenMatchesUnit(unit, token))) ranges.push([token.start, token.end]);
     }
     for (const match of read.features.conceptMatches) {
       const first = read.features.tokens[match.from];
       const last = read.features.tokens[match.to - 1];
-      if (concepts.has(match.concept) && first && last) ranges.push([offset + first.start, offset + last.end]);
+      if (concepts.has(match.concept) && first && last) ranges.push([first.start, last.end]);
     }
   }
   const { snippet, highlights } = buildSnippet(candidate.passage.text, sentence, mergeHighlights(candidate.passage.text, ranges));

@@ -5,7 +5,12 @@ import { splitSentences, type Sentence } from '../text/sentences.js';
 import type { TextFeatures } from './match.js';
 import { findPeriods, periodKeys } from './periods.js';
 
-/** What a passage says, whatever the question: its words, concepts and periods, whole and sentence by sentence. */
+/**
+ * What a passage says, whatever the question: its words, concepts and periods, whole and sentence
+ * by sentence. A token's offsets are in the passage's text (a title's token, in the title), for
+ * the passage and its sentences alike: the sentences share the passage's token objects, as a
+ * reading is kept (`ReadingCache`) and copies were most of its memory.
+ */
 export interface PassageReading {
   /** The article's title and the passage as one text, with the article's own periods. */
   readonly whole: TextFeatures;
@@ -21,31 +26,22 @@ export interface SentenceReading {
 
 /**
  * Reads a passage: its title and text are tokenized once, and each sentence takes its tokens from
- * the text's (offsets moved to the sentence), so no word is analysed twice.
+ * the text's, so no word is analysed twice.
  */
 export function readPassageText(title: string, text: string, glossary: Glossary, articlePeriods: Iterable<string>): PassageReading {
   const titleTokens = tokenize(title);
   const textTokens = tokenize(text);
-  // As if "title\ntext" had been tokenized: the text's words stand after the title and a newline.
-  const shift = title.length + 1;
-  const wholeTokens = [...titleTokens, ...textTokens.map((token) => moved(token, shift))];
-  const whole = featuresOf(wholeTokens, glossary, [...findPeriods(`${title}\n${text}`).flatMap(periodKeys), ...articlePeriods]);
+  const whole = featuresOf([...titleTokens, ...textTokens], glossary, [...findPeriods(`${title}\n${text}`).flatMap(periodKeys), ...articlePeriods]);
 
   let next = 0;
   const sentences = splitSentences(text).map((sentence) => {
     while (next < textTokens.length && (textTokens[next] as Token).start < sentence.start) next++;
-    const inside: Token[] = [];
-    for (let i = next; i < textTokens.length && (textTokens[i] as Token).end <= sentence.end; i++) {
-      inside.push(moved(textTokens[i] as Token, -sentence.start));
-    }
-    const features = featuresOf(inside, glossary, findPeriods(sentence.text).flatMap(periodKeys));
+    let end = next;
+    while (end < textTokens.length && (textTokens[end] as Token).end <= sentence.end) end++;
+    const features = featuresOf(textTokens.slice(next, end), glossary, findPeriods(sentence.text).flatMap(periodKeys));
     return { sentence, features, quotable: !isFragment(sentence.text) };
   });
   return { whole, sentences };
-}
-
-function moved(token: Token, by: number): Token {
-  return { ...token, start: token.start + by, end: token.end + by };
 }
 
 function featuresOf(tokens: readonly Token[], glossary: Glossary, periods: Iterable<string>): TextFeatures {
