@@ -54,18 +54,22 @@ describe('readPassageText', () => {
   const text = 'The mission began in Tokyo. It visited 12 firms in 2018! Prof. Kim led it.';
   const reading = readPassageText(title, text, EMPTY_GLOSSARY, ['2019']);
 
-  it('gives each sentence the same words as reading the sentence alone, with offsets in the sentence', () => {
+  it('gives each sentence the same words as reading the sentence alone, with offsets in the passage', () => {
     expect(reading.sentences.map((s) => s.sentence.text)).toEqual(['The mission began in Tokyo.', 'It visited 12 firms in 2018!', 'Prof. Kim led it.']);
     for (const { sentence, features } of reading.sentences) {
-      expect(features.tokens).toEqual(tokenize(sentence.text));
+      const alone = tokenize(sentence.text).map((token) => ({ ...token, start: token.start + sentence.start, end: token.end + sentence.start }));
+      expect(features.tokens).toEqual(alone);
+      for (const token of features.tokens) expect(text.slice(token.start, token.end)).toBe(token.surface);
     }
+    // The passage's own token objects: a reading holds each word once.
+    expect(reading.sentences[1]?.features.tokens[0]).toBe(reading.whole.tokens.find((token) => token.surface === 'It'));
   });
 
   it('reads the title and the passage as one text, with the article periods and those the text names', () => {
-    expect(reading.whole.tokens).toEqual(tokenize(`${title}\n${text}`));
+    expect(reading.whole.tokens).toEqual([...tokenize(title), ...tokenize(text)]);
     expect(reading.whole.periods).toEqual(new Set(['2018', '2019']));
     expect(reading.sentences[1]?.features.periods).toEqual(new Set(['2018']));
-    expect(reading.sentences[0]?.features.positions.get('mission')).toEqual([1]);
+    expect(reading.sentences[0]?.features.terms).toEqual(new Set(['mission', 'begin', 'tokyo']));
   });
 });
 
