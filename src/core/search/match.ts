@@ -38,9 +38,8 @@ export function allowsPrefix(term: string): boolean {
 /** The words, concepts and periods of a text (a sentence or a passage), found once. */
 export interface TextFeatures {
   readonly tokens: readonly Token[];
+  /** The index terms of its words, stop words left out. */
   readonly terms: ReadonlySet<string>;
-  /** Where each index term stands, by token position (stop words left out). */
-  readonly positions: ReadonlyMap<string, readonly number[]>;
   readonly concepts: ReadonlySet<string>;
   /** Where the glossary phrases stand, to highlight them. */
   readonly conceptMatches: readonly ConceptMatch[];

@@ -46,14 +46,9 @@ export function readPassageText(title: string, text: string, glossary: Glossary,
 
 function featuresOf(tokens: readonly Token[], glossary: Glossary, periods: Iterable<string>): TextFeatures {
   const conceptMatches = findConcepts(glossary, tokens);
-  const positions = new Map<string, number[]>();
-  tokens.forEach((token, i) => {
-    if (token.stop) return;
-    const at = positions.get(token.term);
-    if (at === undefined) positions.set(token.term, [i]);
-    else at.push(i);
-  });
-  return { tokens, terms: new Set(positions.keys()), positions, concepts: new Set(conceptMatches.map((m) => m.concept)), conceptMatches, periods: new Set(periods) };
+  const terms = new Set<string>();
+  for (const token of tokens) if (!token.stop) terms.add(token.term);
+  return { tokens, terms, concepts: new Set(conceptMatches.map((m) => m.concept)), conceptMatches, periods: new Set(periods) };
 }
 
 /**

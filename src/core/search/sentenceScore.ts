@@ -203,20 +203,43 @@ export function withAntecedent(sentence: Sentence, own: readonly number[], previ
  * words of each other (`near`), and how many right next to each other (`next`).
  */
 function adjacentPairs(analyzed: AnalyzedQuestion, features: TextFeatures): { near: number; next: number } {
-  const terms = analyzed.searchTerms;
-  const positions = features.positions;
+  const order = termOrder(analyzed);
+  const count = analyzed.searchTerms.length;
+  // Per question term, where it last stood (by token, stop words counted) and, for each with a
+  // next term, how close that one came after it: one pass over the sentence.
+  const last = new Int32Array(count).fill(-1);
+  const closest = new Int32Array(count).fill(FAR);
+  features.tokens.forEach((token, at) => {
+    if (token.stop) return;
+    const k = order.get(token.term);
+    if (k === undefined) return;
+    const before = k > 0 ? (last[k - 1] as number) : -1;
+    if (before >= 0) closest[k - 1] = Math.min(closest[k - 1] as number, at - before);
+    last[k] = at;
+  });
   let near = 0;
   let next = 0;
-  for (let i = 0; i + 1 < terms.length; i++) {
-    const left = positions.get(terms[i] as string);
-    const right = positions.get(terms[i + 1] as string);
-    if (!left || !right) continue;
-    let closest = Number.POSITIVE_INFINITY;
-    for (const a of left) for (const b of right) if (b > a && b - a < closest) closest = b - a;
-    if (closest <= 3) near += 1;
-    if (closest === 1) next += 1;
+  for (let i = 0; i + 1 < count; i++) {
+    const distance = closest[i] as number;
+    if (distance <= 3) near += 1;
+    if (distance === 1) next += 1;
   }
   return { near, next };
+}
+
+/** Farther than any two words of a sentence. */
+const FAR = 2 ** 31 - 1;
+
+const termOrders = new WeakMap<AnalyzedQuestion, ReadonlyMap<string, number>>();
+
+/** Each of the question's search terms by its place among them, found once per question. */
+function termOrder(analyzed: AnalyzedQuestion): ReadonlyMap<string, number> {
+  let order = termOrders.get(analyzed);
+  if (order === undefined) {
+    order = new Map(analyzed.searchTerms.map((term, i) => [term, i]));
+    termOrders.set(analyzed, order);
+  }
+  return order;
 }
 
 const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
