@@ -76,23 +76,48 @@ describe('readPassageText', () => {
 describe('ReadingCache', () => {
   const reading = (): PassageReading => readPassageText('t', 'x.', EMPTY_GLOSSARY, []);
 
-  it('reads a passage once while it stays among the most recently used', () => {
+  it('keeps a passage read a second time, while it stays among the most recently used', () => {
     const cache = new ReadingCache(2);
     let reads = 0;
     const read = (): PassageReading => {
       reads += 1;
       return reading();
     };
+    // Read once: not kept.
+    cache.get(1, read);
+    expect(cache.size).toBe(0);
     const first = cache.get(1, read);
     expect(cache.get(1, read)).toBe(first);
+    expect(reads).toBe(2);
+    cache.get(2, read);
     cache.get(2, read);
     cache.get(1, read); // 1 is now the most recent, 2 the least
-    cache.get(3, read); // evicts 2
-    expect(reads).toBe(3);
+    cache.get(3, read);
+    cache.get(3, read); // kept: evicts 2
+    expect(reads).toBe(6);
     expect(cache.size).toBe(2);
     expect(cache.get(1, read)).toBe(first);
-    expect(reads).toBe(3);
+    expect(reads).toBe(6);
     cache.get(2, read);
-    expect(reads).toBe(4);
+    expect(reads).toBe(7);
+  });
+
+  it('forgets a passage read once after as many other reads as it keeps readings', () => {
+    const cache = new ReadingCache(2);
+    let reads = 0;
+    const read = (): PassageReading => {
+      reads += 1;
+      return reading();
+    };
+    cache.get(1, read);
+    cache.get(2, read);
+    cache.get(3, read); // 1 is no longer remembered as read once
+    cache.get(1, read);
+    expect(cache.size).toBe(0);
+    cache.get(3, read); // read twice among the last reads: kept
+    expect(cache.size).toBe(1);
+    expect(reads).toBe(5);
+    cache.get(3, read);
+    expect(reads).toBe(5);
   });
 });
