@@ -75,40 +75,43 @@ describe('readPassageText', () => {
 
 describe('ReadingCache', () => {
   const reading = (): PassageReading => readPassageText('t', 'x.', EMPTY_GLOSSARY, []);
+  /** A reader that counts its reads. */
+  const counting = (): { read: () => PassageReading; reads: () => number } => {
+    let count = 0;
+    return {
+      read: () => {
+        count += 1;
+        return reading();
+      },
+      reads: () => count,
+    };
+  };
 
   it('keeps a passage read a second time, while it stays among the most recently used', () => {
     const cache = new ReadingCache(2);
-    let reads = 0;
-    const read = (): PassageReading => {
-      reads += 1;
-      return reading();
-    };
+    const { read, reads } = counting();
     // Read once: not kept.
     cache.get(1, read);
     expect(cache.size).toBe(0);
     const first = cache.get(1, read);
     expect(cache.get(1, read)).toBe(first);
-    expect(reads).toBe(2);
+    expect(reads()).toBe(2);
     cache.get(2, read);
     cache.get(2, read);
     cache.get(1, read); // 1 is now the most recent, 2 the least
     cache.get(3, read);
     cache.get(3, read); // kept: evicts 2
-    expect(reads).toBe(6);
+    expect(reads()).toBe(6);
     expect(cache.size).toBe(2);
     expect(cache.get(1, read)).toBe(first);
-    expect(reads).toBe(6);
+    expect(reads()).toBe(6);
     cache.get(2, read);
-    expect(reads).toBe(7);
+    expect(reads()).toBe(7);
   });
 
   it('forgets a passage read once after as many other reads as it keeps readings', () => {
     const cache = new ReadingCache(2);
-    let reads = 0;
-    const read = (): PassageReading => {
-      reads += 1;
-      return reading();
-    };
+    const { read, reads } = counting();
     cache.get(1, read);
     cache.get(2, read);
     cache.get(3, read); // 1 is no longer remembered as read once
@@ -116,8 +119,8 @@ describe('ReadingCache', () => {
     expect(cache.size).toBe(0);
     cache.get(3, read); // read twice among the last reads: kept
     expect(cache.size).toBe(1);
-    expect(reads).toBe(5);
+    expect(reads()).toBe(5);
     cache.get(3, read);
-    expect(reads).toBe(5);
+    expect(reads()).toBe(5);
   });
 });
