@@ -75,9 +75,11 @@ export function answerInConversation(
   context: readonly ConversationTurn[] = [],
 ): Omit<Answer, 'tookMs'> {
   // "Hi" and a question in another language are answered as they are, whatever came before;
-  // and a "thanks" in between does not end the conversation it thanks for.
-  if (smallTalkOf(question.trim()) !== undefined || looksNotEnglish(question)) return answerQuestion(snapshot, question, audience, settings);
+  // and a "thanks" in between does not end the conversation it thanks for. (Without a turn
+  // before, `answerQuestion` tells the language itself: it is not looked at twice.)
+  if (smallTalkOf(question.trim()) !== undefined) return answerQuestion(snapshot, question, audience, settings);
   const previous = context.findLast((turn) => smallTalkOf(turn.question) === undefined);
+  if (previous !== undefined && looksNotEnglish(question)) return answerQuestion(snapshot, question, audience, settings);
   const reading = readQuestion(question);
   if (reading.kind === 'more') return more(snapshot, question.trim(), audience, previous);
   if (previous === undefined || reading.kind === 'alone') return answerQuestion(snapshot, question, audience, settings);

@@ -141,12 +141,23 @@ export function indexedTerms<T>(index: MiniSearch<T>): IndexedTerms {
         // have the term in this field, out of all passages; then BM25+ with its k, b and d.
         const weight = termWeight * boost * Math.log(1 + (documentCount - frequencies.size + 0.5) / (frequencies.size + 0.5));
         const averageLength = internals._avgFieldLength[fieldId] ?? 0;
-        for (let i = 0; i < shortIds.length; i++) {
-          const frequency = frequencies.get(shortIds[i] as number);
-          if (frequency === undefined) continue;
+        const add = (i: number, frequency: number): void => {
           const length = (fieldLengths[i] as readonly number[])[fieldId] ?? 0;
           scores[i] = (scores[i] as number) + weight * (d + (frequency * (k + 1)) / (frequency + k * (1 - b + (b * length) / averageLength)));
           has[i] = 1;
+        };
+        // Whichever is shorter: the term's postings in this field, or the passages.
+        if (frequencies.size < shortIds.length) {
+          const places = placesOf(passages);
+          for (const [shortId, frequency] of frequencies) {
+            const i = places.get(shortId);
+            if (i !== undefined) add(i, frequency);
+          }
+        } else {
+          for (let i = 0; i < shortIds.length; i++) {
+            const frequency = frequencies.get(shortIds[i] as number);
+            if (frequency !== undefined) add(i, frequency);
+          }
         }
       }
     },
@@ -168,6 +179,22 @@ export function indexedTerms<T>(index: MiniSearch<T>): IndexedTerms {
       return found;
     },
   };
+}
+
+const places = new WeakMap<IndexedPassages, ReadonlyMap<number, number>>();
+
+/** Each passage's place in `passages`, by short id, found once per set of passages. */
+function placesOf(passages: IndexedPassages): ReadonlyMap<number, number> {
+  let found = places.get(passages);
+  if (found === undefined) {
+    const byShortId = new Map<number, number>();
+    passages.shortIds.forEach((shortId, i) => {
+      if (shortId >= 0) byShortId.set(shortId, i);
+    });
+    found = byShortId;
+    places.set(passages, found);
+  }
+  return found;
 }
 
 function checkedInternals<T>(index: MiniSearch<T>): Internals {

@@ -205,9 +205,12 @@ function ask(snapshot: Snapshot, words: readonly Word[], visible: (p: Passage) =
   const weights = new Map(words.flatMap((word) => (word.concept ? [] : [[word.term, word.weight] as const])));
   const concepts = words.flatMap((word) => (word.concept ? [word.term] : []));
   const queries: ({ queries: string[] } & Record<string, unknown>)[] = [];
+  // The words as one query string, split again by the index's own tokenizer (on spaces, as
+  // index terms have none): MiniSearch then prepares its options once for all of them instead of
+  // once a word, a third of a search over the shipped knowledge.
   if (weights.size > 0) {
     queries.push({
-      queries: [...weights.keys()],
+      queries: [[...weights.keys()].join(' ')],
       fields: [...SEARCH_FIELDS],
       boost: FIELD_BOOST,
       boostTerm: (term: string) => weights.get(term) ?? 1,
@@ -216,7 +219,7 @@ function ask(snapshot: Snapshot, words: readonly Word[], visible: (p: Passage) =
     });
   }
   if (concepts.length > 0) {
-    queries.push({ queries: concepts, fields: [CONCEPT_FIELD], fuzzy: false, prefix: false });
+    queries.push({ queries: [concepts.join(' ')], fields: [CONCEPT_FIELD], fuzzy: false, prefix: false });
   }
   const results = snapshot.index.search(
     { combineWith: 'OR', queries },
