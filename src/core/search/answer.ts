@@ -385,8 +385,7 @@ export function declined(
  */
 export function queueNewestSuggestions(snapshot: Snapshot): void {
   for (const audience of ['internal', 'public'] as const) {
-    const ids = newestArticles(snapshot, audience).map((ref) => ref.id);
-    suggestQuestions(snapshot, audience, ids, (article) => mayRead(audience, article), suggestionAnswers(snapshot, audience));
+    suggestQuestions(snapshot, audience, [], (article) => mayRead(audience, article), suggestionAnswers(snapshot, audience));
   }
 }
 

@@ -47,10 +47,7 @@ export interface RankedPassage {
  * own (same analysis, glossary, typo tolerance, field and date boosts), for benchmarks and tools.
  */
 export function rankPassages(snapshot: Snapshot, question: string, audience: Audience, limit: number): RankedPassage[] {
-  const visible = (passage: Passage): boolean => mayRead(audience, passage.article);
-  const analyzed = analyzeQuestion(snapshot, question);
-  if (analyzed.units.length === 0) return [];
-  return search(snapshot, analyzed, visible, { depth: limit })
+  return searchFor(snapshot, question, audience, limit)
     .slice(0, limit)
     .map((result) => ({ passage: snapshot.byId[result.id] as Passage, score: result.score }));
 }
@@ -60,16 +57,20 @@ export function rankPassages(snapshot: Snapshot, question: string, audience: Aud
  * search reads as deep as `limit` passages at least (see `postingBudget`).
  */
 export function rankArticles(snapshot: Snapshot, question: string, audience: Audience, limit: number): RankedPassage[] {
-  const visible = (passage: Passage): boolean => mayRead(audience, passage.article);
-  const analyzed = analyzeQuestion(snapshot, question);
-  if (analyzed.units.length === 0) return [];
   const best = new Map<string, RankedPassage>();
-  for (const result of search(snapshot, analyzed, visible, { depth: limit })) {
+  for (const result of searchFor(snapshot, question, audience, limit)) {
     const passage = snapshot.byId[result.id] as Passage;
     if (!best.has(passage.article.id)) best.set(passage.article.id, { passage, score: result.score });
     if (best.size >= limit) break;
   }
   return [...best.values()];
+}
+
+/** `search` for a question as the audience asks it, read `depth` results deep. */
+function searchFor(snapshot: Snapshot, question: string, audience: Audience, depth: number): SearchResult[] {
+  const analyzed = analyzeQuestion(snapshot, question);
+  if (analyzed.units.length === 0) return [];
+  return search(snapshot, analyzed, (passage) => mayRead(audience, passage.article), { depth });
 }
 
 /** Tuning of `search` for tests and benchmarks; the engine uses the defaults. */
