@@ -221,6 +221,36 @@ describe('search', () => {
   });
 });
 
+describe('search options', () => {
+  it("passes MiniSearch only options its index already has, so merging them never adds a key", () => {
+    // MiniSearch merges a search's options into the index's with `{ ...index, ...given }`, per
+    // search and per word; see SEARCH_OPTION_DEFAULTS for why no merge may add a key.
+    const index = snapshot.index as unknown as {
+      _options: { searchOptions: Record<string, unknown> };
+      executeQuery: (query: unknown, options?: Record<string, unknown>) => unknown;
+    };
+    const known = new Set(Object.keys(index._options.searchOptions));
+    const given: string[][] = [];
+    const executeQuery = index.executeQuery;
+    index.executeQuery = function (this: unknown, query, options = {}) {
+      given.push(Object.keys(options));
+      if (typeof query === 'object' && query !== null) given.push(Object.keys(query));
+      return executeQuery.call(this, query, options);
+    };
+    try {
+      const prefer = snapshot.articles[0]?.id;
+      for (const question of questions()) {
+        search(snapshot, analyzeQuestion(snapshot, question), publicOnly, { preferArticle: prefer }, ALL_WORDS);
+      }
+    } finally {
+      index.executeQuery = executeQuery;
+    }
+    // Whole queries, their parts (words and glossary concepts) and the words as one string.
+    expect(given.length).toBeGreaterThan(3 * questions().length);
+    expect(given.flat().filter((key) => !known.has(key))).toEqual([]);
+  });
+});
+
 describe('unmatchedUnits', () => {
   it('never says a frequent word found nothing, though no passage found has it', () => {
     const question = `${LONE_WORD} ${words[1]}`;

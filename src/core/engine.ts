@@ -304,7 +304,8 @@ export class KnowledgeEngine implements AnswerEngine {
       { answered: reply.answered, reason: reply.decline?.reason, tookMs, snapshot: snapshot.version, chars: reply.question.length },
       'engine answered',
     );
-    return { ...reply, tookMs };
+    // Object.assign, not `{ ...a, more }`: see SEARCH_OPTION_DEFAULTS (snapshot.ts).
+    return Object.assign(reply, { tookMs });
   }
 
   /**

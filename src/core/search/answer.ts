@@ -15,14 +15,14 @@ import type {
   DeclineReason,
   Highlight,
 } from '../types.js';
-import { tokenMatchesUnit, unitMatch, type TextFeatures } from './match.js';
+import { questionTokens, unitMatch, type TextFeatures } from './match.js';
 import { readPassageText } from './passageReading.js';
 import { distanceInDays, wantedKeys, type Period } from './periods.js';
 import { analyzeQuestion, type AnalyzedQuestion, type Carried, type QueryUnit } from './query.js';
 import { namedUnmatchedWords, suggestQuestions, type AnswersFrom } from './rephrase.js';
 import { mayRead, search, unmatchedUnits } from './retrieve.js';
 import { coverage, effectiveMatches, sentenceScore, sentenceSignals, withAntecedent } from './sentenceScore.js';
-import { buildSnippet, mergeHighlights } from './snippet.js';
+import { buildSnippet, mergeHighlights, snippetWindow } from './snippet.js';
 import type { Passage, Snapshot } from './snapshot.js';
 
 export interface AnswerSettings {
@@ -85,10 +85,11 @@ export function answerQuestion(
   const visible = (passage: Passage): boolean =>
     mayRead(audience, passage.article) && passage.article.id !== avoid && (only === undefined || passage.article.id === only);
   let analyzed: AnalyzedQuestion | undefined;
-  const decline = (reason: DeclineReason, detail: Partial<Omit<Decline, 'reason'>> = {}): Omit<Answer, 'tookMs'> => ({
-    ...declined(snapshot, question, audience, { reason, unmatchedTerms: [], nearest: [], ...detail }, settings),
-    turn: turnOf(question, analyzed),
-  });
+  // Object.assign, not `{ ...a, more }`, here and below: see SEARCH_OPTION_DEFAULTS (snapshot.ts).
+  const decline = (reason: DeclineReason, detail: Partial<Omit<Decline, 'reason'>> = {}): Omit<Answer, 'tookMs'> =>
+    Object.assign(declined(snapshot, question, audience, { reason, unmatchedTerms: [], nearest: [], ...detail }, settings), {
+      turn: turnOf(question, analyzed),
+    });
 
   if (question.length === 0) return decline('empty-question');
   if (question.length > settings.maxQuestionLength) return decline('too-long', { limit: settings.maxQuestionLength });
@@ -293,27 +294,29 @@ function pickSentence(candidates: readonly Candidate[]): { passage: Candidate; s
 // Citations and declines
 
 function citationOf(candidate: Candidate, sentence: Sentence, analyzed: AnalyzedQuestion): Citation {
-  const ranges: Highlight[] = [];
+  const text = candidate.passage.text;
+  // Only the words the snippet shows are highlighted, so only its sentences are looked at.
+  const window = snippetWindow(text, sentence);
+  const isQuestionWord = questionTokens(analyzed.units);
   const concepts = new Set(analyzed.units.flatMap((unit) => (unit.kind === 'concept' ? [unit.concept] : [])));
+  const ranges: Highlight[] = [];
   // Tokens' offsets are in the passage's text (see `PassageReading`).
   for (const read of candidate.sentences) {
-    for (const token of read.features.tokens) {
-      if (analyzed.units.some((unit) => tokenMatchesUnit(unit, token))) ranges.push([token.start, token.end]);
-    }
+    if (read.sentence.end <= window.start || read.sentence.start >= window.end) continue;
+    for (const token of read.features.tokens) if (isQuestionWord(token)) ranges.push([token.start, token.end]);
     for (const match of read.features.conceptMatches) {
       const first = read.features.tokens[match.from];
       const last = read.features.tokens[match.to - 1];
       if (concepts.has(match.concept) && first && last) ranges.push([first.start, last.end]);
     }
   }
-  const { snippet, highlights } = buildSnippet(candidate.passage.text, sentence, mergeHighlights(candidate.passage.text, ranges));
-  return {
-    ...refOf(candidate.passage.article),
+  const { snippet, highlights } = buildSnippet(text, sentence, mergeHighlights(text, ranges));
+  return Object.assign(refOf(candidate.passage.article), {
     paragraph: candidate.passage.paragraph,
     snippet,
     highlights,
     score: Math.round(candidate.searchScore * 1000) / 1000,
-  };
+  });
 }
 
 export function refOf(article: Article): ArticleRef {
@@ -367,7 +370,7 @@ export function declined(
           (article) => mayRead(audience, article),
           suggestionAnswers(snapshot, audience),
         );
-  const full: Decline = { ...decline, nearest, ...(suggestions.length > 0 ? { suggestions } : {}) };
+  const full: Decline = Object.assign({ ...decline, nearest }, suggestions.length > 0 ? { suggestions } : {});
   return {
     question,
     answered: false,

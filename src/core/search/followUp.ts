@@ -113,7 +113,8 @@ export function answerInConversation(
     carried: carriedWords,
     ...(visibleArticle === undefined ? {} : { articleId: visibleArticle }),
   };
-  return { ...answer, context: used, message: `${answer.message}\n(${used.reading})` };
+  // Object.assign, not `{ ...a, more }`: see SEARCH_OPTION_DEFAULTS (snapshot.ts).
+  return Object.assign(answer, { context: used, message: `${answer.message}\n(${used.reading})` });
 }
 
 function datedIn(snapshot: Snapshot, articleId: string, periods: readonly Period[]): boolean {
@@ -166,7 +167,7 @@ function more(snapshot: Snapshot, question: string, audience: Audience, previous
 }
 
 function citationOfWhole(passage: Passage): Citation {
-  return { ...refOf(passage.article), paragraph: passage.paragraph, snippet: passage.text, highlights: [], score: 0 };
+  return Object.assign(refOf(passage.article), { paragraph: passage.paragraph, snippet: passage.text, highlights: [], score: 0 });
 }
 
 const passagesByArticle = new WeakMap<Snapshot, Map<string, Passage[]>>();

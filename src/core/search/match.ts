@@ -117,16 +117,23 @@ function synonymTerms(unit: QueryUnit & { kind: 'term' }): readonly string[] {
   return terms;
 }
 
-/** Whether a token stands for a unit, for highlighting it in a snippet. */
-export function tokenMatchesUnit(unit: QueryUnit, token: Token): boolean {
-  switch (unit.kind) {
-    case 'term':
-      return !token.stop && (unit.known ? token.term === unit.term : looseMatch(unit, token.term) > 0);
-    case 'concept':
-      return !token.stop && unit.terms.includes(token.term);
-    case 'period':
-      return false;
+/**
+ * Whether a token stands for one of a question's units, for highlighting it in a snippet: a word
+ * the knowledge uses and a glossary phrase's words are looked up in one set, built once per
+ * question; a word it never uses matches loosely (`termMatch`). Periods are never highlighted.
+ */
+export function questionTokens(units: readonly QueryUnit[]): (token: Token) => boolean {
+  const exact = new Set<string>();
+  const loose: (QueryUnit & { kind: 'term' })[] = [];
+  for (const unit of units) {
+    if (unit.kind === 'term') {
+      if (unit.known) exact.add(unit.term);
+      else loose.push(unit);
+    } else if (unit.kind === 'concept') {
+      for (const term of unit.terms) exact.add(term);
+    }
   }
+  return (token) => !token.stop && (exact.has(token.term) || loose.some((unit) => looseMatch(unit, token.term) > 0));
 }
 
 /** Rows of the edit distance table, reused by every call (calls are synchronous) and grown as needed. */

@@ -138,24 +138,20 @@ export function suggestQuestions(
   const seen = new Set<string>();
   let tried = 0;
   let newChecks = 0;
-  // The nearest articles first, then the newest: walked lazily, as two or three are enough.
-  const order = function* (): Generator<string> {
-    yield* nearestIds;
-    for (const article of snapshot.articlesByDate) yield article.id;
-  };
-  for (const id of order()) {
-    if (seen.has(id)) continue;
+  /** Considers one article; true once no more are wanted. */
+  const consider = (id: string): boolean => {
+    if (seen.has(id)) return false;
     seen.add(id);
     const article = articleById(snapshot, id);
-    if (article === undefined || !mayRead(article)) continue;
-    if (suggestions.length === MAX_SUGGESTIONS || tried === ARTICLES_TRIED) break;
+    if (article === undefined || !mayRead(article)) return false;
+    if (suggestions.length === MAX_SUGGESTIONS || tried === ARTICLES_TRIED) return true;
     tried += 1;
     const key = `${audience}\u0000${id}`;
     let suggestion = cache.get(key);
     if (suggestion === undefined) {
       if (newChecks === waitingChecks) {
         pending.set(key, { audience, id });
-        continue;
+        return false;
       }
       newChecks += 1;
       const question = questionAbout(article);
@@ -163,6 +159,10 @@ export function suggestQuestions(
       cache.set(key, suggestion);
     }
     if (suggestion !== null) suggestions.push(suggestion);
-  }
+    return false;
+  };
+  // The nearest articles first, then the newest, until two or three are found.
+  for (const id of nearestIds) if (consider(id)) return suggestions;
+  for (const article of snapshot.articlesByDate) if (consider(article.id)) break;
   return suggestions;
 }

@@ -4,7 +4,7 @@ import { allowsPrefix, indexEdits, termMatch, FUZZY_WEIGHT, PREFIX_WEIGHT } from
 import { indexedTerms } from './indexedTerms.js';
 import { wantedKeys, type Period } from './periods.js';
 import { analyzeQuestion, type AnalyzedQuestion, type QueryUnit } from './query.js';
-import { CONCEPT_FIELD, SEARCH_FIELDS, type Passage, type Snapshot } from './snapshot.js';
+import { CONCEPT_FIELD, SEARCH_FIELDS, SEARCH_OPTION_DEFAULTS, type Passage, type Snapshot } from './snapshot.js';
 
 /**
  * Retrieval: asks the MiniSearch index for the passages that match an analysed question, with
@@ -225,19 +225,18 @@ function ask(snapshot: Snapshot, words: readonly Word[], visible: (p: Passage) =
   const results = snapshot.index.search(
     { combineWith: 'OR', queries },
     {
+      ...SEARCH_OPTION_DEFAULTS,
       // A passage another snapshot sharing the index added or replaced is not this one's (see `update.ts`).
       filter: (result) => {
         const passage = snapshot.byId[result.id as number];
         return passage !== undefined && visible(passage);
       },
-      ...(boost
-        ? {
-            boostDocument: (id: number) => {
-              const passage = snapshot.byId[id];
-              return passage === undefined ? 0 : boost(passage);
-            },
+      boostDocument: boost
+        ? (id: number) => {
+            const passage = snapshot.byId[id];
+            return passage === undefined ? 0 : boost(passage);
           }
-        : {}),
+        : undefined,
     },
   );
   // MiniSearch multiplies a score by the number of query words matched. BM25 already adds a

@@ -129,8 +129,7 @@ export function sentenceSignals(
   });
 
   // Each of the question's words as written counts once: a sentence that repeats one is no better for it.
-  const written = new Set<string>();
-  for (const token of features.tokens) if (analyzed.surfaceWords.has(token.lower)) written.add(token.lower);
+  const written = writtenWords(analyzed, features);
   const kind = hasKind(analyzed.kind, sentence.text, analyzed.questionLower) ? 1 : 0;
   const pairs = adjacentPairs(analyzed, features);
   return {
@@ -147,7 +146,7 @@ export function sentenceSignals(
     nextMatched: next / meanWeight,
     unitShare: words === 0 ? 0 : ownWords / words,
     namesInSentence: names === 0 ? 1 : ownNames / names,
-    written: written.size,
+    written,
     pairs: pairs.near,
     exactPairs: pairs.next,
     hasKind: kind,
@@ -199,6 +198,26 @@ export function withAntecedent(sentence: Sentence, own: readonly number[], previ
 }
 
 /**
+ * The words a sentence reads (and sentences are read for every answer) are kept out of the
+ * garbage collector's way: scratch space reused by every call (calls are synchronous), grown as
+ * needed, rather than a set or typed arrays a sentence.
+ */
+let seen: string[] = [];
+let lastAt = new Int32Array(16);
+let closestAfter = new Int32Array(16);
+
+/** How many of the question's words as written the sentence has, each counted once. */
+function writtenWords(analyzed: AnalyzedQuestion, features: TextFeatures): number {
+  seen.length = 0;
+  for (const token of features.tokens) {
+    if (analyzed.surfaceWords.has(token.lower) && !seen.includes(token.lower)) seen.push(token.lower);
+  }
+  const count = seen.length;
+  seen.length = 0;
+  return count;
+}
+
+/**
  * How many pairs of neighbouring question terms stand in order in the sentence within three
  * words of each other (`near`), and how many right next to each other (`next`).
  */
@@ -207,16 +226,22 @@ function adjacentPairs(analyzed: AnalyzedQuestion, features: TextFeatures): { ne
   const count = analyzed.searchTerms.length;
   // Per question term, where it last stood (by token, stop words counted) and, for each with a
   // next term, how close that one came after it: one pass over the sentence.
-  const last = new Int32Array(count).fill(-1);
-  const closest = new Int32Array(count).fill(FAR);
-  features.tokens.forEach((token, at) => {
-    if (token.stop) return;
+  if (lastAt.length < count) {
+    lastAt = new Int32Array(2 * count);
+    closestAfter = new Int32Array(2 * count);
+  }
+  const last = lastAt.fill(-1, 0, count);
+  const closest = closestAfter.fill(FAR, 0, count);
+  const { tokens } = features;
+  for (let at = 0; at < tokens.length; at++) {
+    const token = tokens[at] as (typeof tokens)[number];
+    if (token.stop) continue;
     const k = order.get(token.term);
-    if (k === undefined) return;
+    if (k === undefined) continue;
     const before = k > 0 ? (last[k - 1] as number) : -1;
     if (before >= 0) closest[k - 1] = Math.min(closest[k - 1] as number, at - before);
     last[k] = at;
-  });
+  }
   let near = 0;
   let next = 0;
   for (let i = 0; i + 1 < count; i++) {

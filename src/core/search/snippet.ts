@@ -15,13 +15,7 @@ export function buildSnippet(
   maxLength = SNIPPET_LENGTH,
 ): { snippet: string; highlights: Highlight[] } {
   if (text.length <= maxLength) return { snippet: text, highlights: [...highlights] };
-
-  // Start at the focus, or earlier when the focus is short and would leave the window half empty.
-  let start = Math.max(0, Math.min(focus.start, text.length - maxLength));
-  if (start > 0) start = wordStartAtOrAfter(text, start);
-  let end = Math.min(text.length, start + maxLength);
-  if (end < text.length) end = wordEndAtOrBefore(text, end, start);
-
+  const { start, end } = snippetWindow(text, focus, maxLength);
   const prefix = start > 0 ? ELLIPSIS : '';
   const suffix = end < text.length ? ELLIPSIS : '';
   const moved: Highlight[] = [];
@@ -30,6 +24,24 @@ export function buildSnippet(
     moved.push([Math.max(from, start) - start + prefix.length, Math.min(to, end) - start + prefix.length]);
   }
   return { snippet: prefix + text.slice(start, end) + suffix, highlights: moved };
+}
+
+/**
+ * Where `buildSnippet` cuts a text: from the focus, or earlier when the focus is short and would
+ * leave the window half empty, to at most `maxLength` characters, at word boundaries. The whole
+ * text when it is short enough. Highlights outside it are dropped, so need not be looked for.
+ */
+export function snippetWindow(
+  text: string,
+  focus: { readonly start: number; readonly end: number },
+  maxLength = SNIPPET_LENGTH,
+): { start: number; end: number } {
+  if (text.length <= maxLength) return { start: 0, end: text.length };
+  let start = Math.max(0, Math.min(focus.start, text.length - maxLength));
+  if (start > 0) start = wordStartAtOrAfter(text, start);
+  let end = Math.min(text.length, start + maxLength);
+  if (end < text.length) end = wordEndAtOrBefore(text, end, start);
+  return { start, end };
 }
 
 function wordStartAtOrAfter(text: string, at: number): number {
