@@ -3,6 +3,7 @@ import { declineHeadline } from '../declines.js';
 import { looksNotEnglish } from '../text/language.js';
 import { smallTalkOf } from '../text/smallTalk.js';
 import type { Sentence } from '../text/sentences.js';
+import type { Token } from '../text/analyze.js';
 import type {
   AlternativeAnswer,
   Answer,
@@ -21,7 +22,7 @@ import { distanceInDays, wantedKeys, type Period } from './periods.js';
 import { analyzeQuestion, type AnalyzedQuestion, type Carried, type QueryUnit } from './query.js';
 import { namedUnmatchedWords, suggestQuestions, type AnswersFrom } from './rephrase.js';
 import { mayRead, search, unmatchedUnits } from './retrieve.js';
-import { coverage, effectiveMatches, sentenceScore, sentenceSignals, withAntecedent } from './sentenceScore.js';
+import { coverage, coverageInContext, sentenceScore, withAntecedent } from './sentenceScore.js';
 import { buildSnippet, mergeHighlights, snippetWindow } from './snippet.js';
 import type { Passage, Snapshot } from './snapshot.js';
 
@@ -148,10 +149,11 @@ export function answerQuestion(
   }
 
   const cited = [best.passage, ...candidates.filter((c) => c !== best.passage && c.coverage >= MIN_PASSAGE_COVERAGE / 2)];
+  const highlighting = highlightingOf(reading);
   const citations = cited.slice(0, MAX_CITATIONS).map((candidate) =>
-    citationOf(candidate, candidate.bestSentence.sentence, reading),
+    citationOf(candidate, candidate.bestSentence.sentence, highlighting),
   );
-  const alternatives = analyzed.periods.length === 0 && followUp === undefined ? alternativesTo(best.passage, candidates, reading) : [];
+  const alternatives = analyzed.periods.length === 0 && followUp === undefined ? alternativesTo(best.passage, candidates, highlighting) : [];
   const first = citations[0] as Citation;
   return {
     question,
@@ -169,7 +171,7 @@ export function answerQuestion(
  * The best sentences of other articles that answer about as well as the best one (a question
  * without a period that fits the 2017 and the 2018 mission alike), one per article.
  */
-function alternativesTo(best: Candidate, candidates: readonly Candidate[], analyzed: AnalyzedQuestion): AlternativeAnswer[] {
+function alternativesTo(best: Candidate, candidates: readonly Candidate[], highlighting: Highlighting): AlternativeAnswer[] {
   const seen = new Set([best.passage.article.id]);
   const alternatives: AlternativeAnswer[] = [];
   for (const candidate of candidates) {
@@ -181,7 +183,7 @@ function alternativesTo(best: Candidate, candidates: readonly Candidate[], analy
       candidate.coverage >= MIN_PASSAGE_COVERAGE &&
       candidate.bestSentence.coverage >= MIN_SENTENCE_COVERAGE;
     if (!fits) continue;
-    alternatives.push({ answer: candidate.bestSentence.sentence.text, citation: citationOf(candidate, candidate.bestSentence.sentence, analyzed) });
+    alternatives.push({ answer: candidate.bestSentence.sentence.text, citation: citationOf(candidate, candidate.bestSentence.sentence, highlighting) });
     if (alternatives.length === MAX_CITATIONS - 1) break;
   }
   return alternatives;
@@ -220,7 +222,7 @@ interface ReadSentence {
   readonly quotable: boolean;
   /** Per unit, how well this sentence matches it. */
   readonly matches: readonly number[];
-  /** Share of the question's weight it covers in its passage's context (`effectiveMatches`), 0 to 1. */
+  /** Share of the question's weight it covers in its passage's context (`coverageInContext`), 0 to 1. */
   readonly coverage: number;
   /** How well it answers the question (`sentenceScore`). */
   readonly score: number;
@@ -254,9 +256,8 @@ function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: Sea
   const sentences = reading.sentences.map(({ sentence, features, quotable }, i): ReadSentence => {
     const sentenceMatches = withAntecedent(sentence, own[i] as number[], own[i - 1]);
     const context = { passageMatches: matches, datedIn, searchScore: result.score, topScore, own: own[i] as number[], next: own[i + 1] };
-    const signals = sentenceSignals(analyzed, features, sentence, sentenceMatches, context);
-    const inContext = coverage(analyzed.units, effectiveMatches(analyzed, sentenceMatches, matches));
-    return { sentence, features, quotable, matches: sentenceMatches, coverage: inContext, score: sentenceScore(signals) };
+    const inContext = coverageInContext(analyzed, sentenceMatches, matches);
+    return { sentence, features, quotable, matches: sentenceMatches, coverage: inContext, score: sentenceScore(analyzed, features, sentence, sentenceMatches, context) };
   });
   // A credit or a few words left in a paragraph ("Photos: KPC") is never the quote.
   let bestSentence: ReadSentence | undefined;
@@ -293,12 +294,23 @@ function pickSentence(candidates: readonly Candidate[]): { passage: Candidate; s
 // ---------------------------------------------------------------------------------------------
 // Citations and declines
 
-function citationOf(candidate: Candidate, sentence: Sentence, analyzed: AnalyzedQuestion): Citation {
+/** What a snippet highlights: the question's words, and its glossary concepts wherever a phrase of theirs stands. */
+interface Highlighting {
+  readonly isQuestionWord: (token: Token) => boolean;
+  readonly concepts: ReadonlySet<string>;
+}
+
+function highlightingOf(analyzed: AnalyzedQuestion): Highlighting {
+  return {
+    isQuestionWord: questionTokens(analyzed.units),
+    concepts: new Set(analyzed.units.flatMap((unit) => (unit.kind === 'concept' ? [unit.concept] : []))),
+  };
+}
+
+function citationOf(candidate: Candidate, sentence: Sentence, { isQuestionWord, concepts }: Highlighting): Citation {
   const text = candidate.passage.text;
   // Only the words the snippet shows are highlighted, so only its sentences are looked at.
   const window = snippetWindow(text, sentence);
-  const isQuestionWord = questionTokens(analyzed.units);
-  const concepts = new Set(analyzed.units.flatMap((unit) => (unit.kind === 'concept' ? [unit.concept] : [])));
   const ranges: Highlight[] = [];
   // Tokens' offsets are in the passage's text (see `PassageReading`).
   for (const read of candidate.sentences) {

@@ -11,7 +11,7 @@ import { SENTENCE_WEIGHTS } from './sentenceWeights.js';
  * by the mean unit weight, so that a long question and a short one score on the same scale.
  */
 export interface SentenceSignals {
-  /** Question weight the sentence covers in its passage's context (`effectiveMatches`), in mean weights. */
+  /** Question weight the sentence covers in its passage's context (`coverageInContext`), in mean weights. */
   readonly matched: number;
   /** ...of it, the focus word's ("which incubators"). */
   readonly focusMatched: number;
@@ -53,12 +53,27 @@ export interface SentenceSignals {
   readonly logWords: number;
 }
 
-const WEIGHTED = Object.entries(SENTENCE_WEIGHTS) as [keyof SentenceSignals, number][];
+/**
+ * The signals in the order of `SENTENCE_WEIGHTS`, and their weights. A sentence is scored from
+ * a vector of its signals written into scratch space (every answer scores dozens of sentences,
+ * and an object of twenty numbers a sentence was a tenth of an answer's garbage).
+ */
+const SIGNALS = Object.keys(SENTENCE_WEIGHTS) as (keyof SentenceSignals)[];
+const WEIGHTS = Float64Array.from(SIGNALS, (signal) => SENTENCE_WEIGHTS[signal]);
+const AT = Object.fromEntries(SIGNALS.map((signal, i) => [signal, i])) as Record<keyof SentenceSignals, number>;
+const vector = new Float64Array(SIGNALS.length);
 
-/** How well a sentence answers the question: its signals weighed by `SENTENCE_WEIGHTS`, a log-odds. */
-export function sentenceScore(signals: SentenceSignals): number {
+/** How well a sentence answers the question: its signals (`sentenceSignals`) weighed by `SENTENCE_WEIGHTS`, a log-odds. */
+export function sentenceScore(
+  analyzed: AnalyzedQuestion,
+  features: TextFeatures,
+  sentence: Sentence,
+  sentenceMatches: readonly number[],
+  context: SentenceContext,
+): number {
+  readSignals(analyzed, features, sentence, sentenceMatches, context);
   let score = 0;
-  for (const [signal, weight] of WEIGHTED) score += weight * signals[signal];
+  for (let i = 0; i < WEIGHTS.length; i++) score += (WEIGHTS[i] as number) * (vector[i] as number);
   return score;
 }
 
@@ -83,6 +98,18 @@ export function sentenceSignals(
   sentenceMatches: readonly number[],
   context: SentenceContext,
 ): SentenceSignals {
+  readSignals(analyzed, features, sentence, sentenceMatches, context);
+  return Object.fromEntries(SIGNALS.map((signal, i) => [signal, vector[i]])) as unknown as SentenceSignals;
+}
+
+/** Writes a sentence's signals into `vector`. */
+function readSignals(
+  analyzed: AnalyzedQuestion,
+  features: TextFeatures,
+  sentence: Sentence,
+  sentenceMatches: readonly number[],
+  context: SentenceContext,
+): void {
   const { units, meanWeight } = analyzed;
   // One pass over the question's units, summing weights: this runs for every sentence read.
   let matched = 0;
@@ -109,7 +136,7 @@ export function sentenceSignals(
       return;
     }
     const own = context.own[i] ?? 0;
-    // As `effectiveMatches`: half of what the passage matches carries over to each sentence.
+    // As `coverageInContext`: half of what the passage matches carries over to each sentence.
     const effective = Math.max(inSentence, 0.5 * inPassage);
     wordWeight += unit.weight;
     matched += unit.weight * effective;
@@ -131,29 +158,25 @@ export function sentenceSignals(
   // Each of the question's words as written counts once: a sentence that repeats one is no better for it.
   const written = writtenWords(analyzed, features);
   const kind = hasKind(analyzed.kind, sentence.text, analyzed.questionLower) ? 1 : 0;
-  const pairs = adjacentPairs(analyzed, features);
-  return {
-    matched: matched / meanWeight,
-    focusMatched: focusMatched / meanWeight,
-    passageMatched: passageMatched / meanWeight,
-    focusPassageMatched: focusPassageMatched / meanWeight,
-    passageCoverage: wordWeight === 0 ? 0 : passageMatched / wordWeight,
-    sentenceCoverage: wordWeight === 0 ? 0 : matched / wordWeight,
-    searchRatio: context.searchScore / context.topScore,
-    periodInPassage: periodInPassage / meanWeight,
-    periodInSentence,
-    antecedentMatched: inherited / meanWeight,
-    nextMatched: next / meanWeight,
-    unitShare: words === 0 ? 0 : ownWords / words,
-    namesInSentence: names === 0 ? 1 : ownNames / names,
-    written,
-    pairs: pairs.near,
-    exactPairs: pairs.next,
-    hasKind: kind,
-    kindDate: analyzed.kind === 'date' ? kind : 0,
-    kindNumber: analyzed.kind === 'number' ? kind : 0,
-    logWords: Math.log(1 + features.tokens.length),
-  };
+  vector[AT.matched] = matched / meanWeight;
+  vector[AT.focusMatched] = focusMatched / meanWeight;
+  vector[AT.passageMatched] = passageMatched / meanWeight;
+  vector[AT.focusPassageMatched] = focusPassageMatched / meanWeight;
+  vector[AT.passageCoverage] = wordWeight === 0 ? 0 : passageMatched / wordWeight;
+  vector[AT.sentenceCoverage] = wordWeight === 0 ? 0 : matched / wordWeight;
+  vector[AT.searchRatio] = context.searchScore / context.topScore;
+  vector[AT.periodInPassage] = periodInPassage / meanWeight;
+  vector[AT.periodInSentence] = periodInSentence;
+  vector[AT.antecedentMatched] = inherited / meanWeight;
+  vector[AT.nextMatched] = next / meanWeight;
+  vector[AT.unitShare] = words === 0 ? 0 : ownWords / words;
+  vector[AT.namesInSentence] = names === 0 ? 1 : ownNames / names;
+  vector[AT.written] = written;
+  adjacentPairs(analyzed, features);
+  vector[AT.hasKind] = kind;
+  vector[AT.kindDate] = analyzed.kind === 'date' ? kind : 0;
+  vector[AT.kindNumber] = analyzed.kind === 'number' ? kind : 0;
+  vector[AT.logWords] = Math.log(1 + features.tokens.length);
 }
 
 export function coverage(units: readonly QueryUnit[], matches: readonly number[]): number {
@@ -163,15 +186,20 @@ export function coverage(units: readonly QueryUnit[], matches: readonly number[]
 }
 
 /**
- * How well a sentence matches each unit in its context. A sentence often names its subject only
- * through its passage ("It was conducted by..." after "The OSM was inaugurated..."), so half of
- * what the passage matches carries over; a period is the article's, so the passage's match stands.
+ * Share of the question's weight a sentence covers in its context, 0 to 1. A sentence often names
+ * its subject only through its passage ("It was conducted by..." after "The OSM was
+ * inaugurated..."), so half of what the passage matches carries over to it; a period is the
+ * article's, so the passage's match stands.
  */
-export function effectiveMatches(analyzed: AnalyzedQuestion, sentenceMatches: readonly number[], passageMatches: readonly number[]): number[] {
-  return analyzed.units.map((unit, i) => {
+export function coverageInContext(analyzed: AnalyzedQuestion, sentenceMatches: readonly number[], passageMatches: readonly number[]): number {
+  let total = 0;
+  let got = 0;
+  analyzed.units.forEach((unit, i) => {
     const inPassage = passageMatches[i] ?? 0;
-    return unit.kind === 'period' ? inPassage : Math.max(sentenceMatches[i] ?? 0, 0.5 * inPassage);
+    total += unit.weight;
+    got += unit.weight * (unit.kind === 'period' ? inPassage : Math.max(sentenceMatches[i] ?? 0, 0.5 * inPassage));
   });
+  return total === 0 ? 0 : got / total;
 }
 
 /** A sentence that starts by pointing back ("It was opened by...", "This protects them from..."). */
@@ -198,11 +226,11 @@ export function withAntecedent(sentence: Sentence, own: readonly number[], previ
 }
 
 /**
- * The words a sentence reads (and sentences are read for every answer) are kept out of the
- * garbage collector's way: scratch space reused by every call (calls are synchronous), grown as
- * needed, rather than a set or typed arrays a sentence.
+ * Scratch space for reading a sentence's words, reused by every call (calls are synchronous) and
+ * grown as needed: every answer reads dozens of sentences, and a set and two typed arrays a
+ * sentence were garbage.
  */
-let seen: string[] = [];
+const seen: string[] = [];
 let lastAt = new Int32Array(16);
 let closestAfter = new Int32Array(16);
 
@@ -219,9 +247,10 @@ function writtenWords(analyzed: AnalyzedQuestion, features: TextFeatures): numbe
 
 /**
  * How many pairs of neighbouring question terms stand in order in the sentence within three
- * words of each other (`near`), and how many right next to each other (`next`).
+ * words of each other (signal `pairs`), and how many right next to each other (`exactPairs`),
+ * written into `vector`.
  */
-function adjacentPairs(analyzed: AnalyzedQuestion, features: TextFeatures): { near: number; next: number } {
+function adjacentPairs(analyzed: AnalyzedQuestion, features: TextFeatures): void {
   const order = termOrder(analyzed);
   const count = analyzed.searchTerms.length;
   // Per question term, where it last stood (by token, stop words counted) and, for each with a
@@ -249,7 +278,8 @@ function adjacentPairs(analyzed: AnalyzedQuestion, features: TextFeatures): { ne
     if (distance <= 3) near += 1;
     if (distance === 1) next += 1;
   }
-  return { near, next };
+  vector[AT.pairs] = near;
+  vector[AT.exactPairs] = next;
 }
 
 /** Farther than any two words of a sentence. */

@@ -11,16 +11,20 @@ import { lowerWord } from './analyze.js';
  * question ("Ulala Lab", "Juan de la Cruz") stays English: its English words outnumber it.
  */
 export function looksNotEnglish(question: string): boolean {
-  const letters = question.match(LETTER)?.length ?? 0;
-  const latin = question.match(LATIN_LETTER)?.length ?? 0;
   const words = (question.match(WORD) ?? []).map(lowerWord);
   const english = words.filter((word) => ENGLISH_WORDS.has(word)).length;
-  if (letters > 0 && (letters - latin) / letters >= OTHER_SCRIPT_SHARE) return english < 2;
+  // Letters of another script are never ASCII: most questions need no count of them.
+  if (NOT_ASCII.test(question)) {
+    const letters = question.match(LETTER)?.length ?? 0;
+    const latin = question.match(LATIN_LETTER)?.length ?? 0;
+    if (letters > 0 && (letters - latin) / letters >= OTHER_SCRIPT_SHARE) return english < 2;
+  }
   const foreign = words.filter((word) => FOREIGN_WORDS.has(word)).length;
   // One foreign word alone ("Gracias", "Bonjour") is foreign too, when nothing else is said.
   return foreign > english && (foreign >= 2 || words.length === foreign);
 }
 
+const NOT_ASCII = /[^\x00-\x7F]/;
 const LETTER = /\p{L}/gu;
 const LATIN_LETTER = /\p{Script=Latin}/gu;
 const WORD = /\p{L}+(?:['’]\p{L}+)*/gu;
