@@ -253,9 +253,10 @@ function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: Sea
   const datedIn = analyzed.units.map((unit) => unit.kind === 'period' && dated !== undefined && wantedKeys(unit.period).some((key) => dated.has(key)));
   const own = reading.sentences.map(({ features }) => analyzed.units.map((unit) => unitMatch(unit, features)));
   // Each sentence is scored once, here.
-  const sentences = reading.sentences.map(({ sentence, features, quotable }, i): ReadSentence => {
+  const sentences = reading.sentences.map((read, i): ReadSentence => {
+    const { sentence, features, quotable } = read;
     const sentenceMatches = withAntecedent(sentence, own[i] as number[], own[i - 1]);
-    const context = { passageMatches: matches, datedIn, searchScore: result.score, topScore, own: own[i] as number[], next: own[i + 1] };
+    const context = { passageMatches: matches, datedIn, searchScore: result.score, topScore, own: own[i] as number[], next: own[i + 1], reading: read };
     const inContext = coverageInContext(analyzed, sentenceMatches, matches);
     return { sentence, features, quotable, matches: sentenceMatches, coverage: inContext, score: sentenceScore(analyzed, features, sentence, sentenceMatches, context) };
   });

@@ -4,6 +4,7 @@ import { isFragment } from '../text/passages.js';
 import { splitSentences, type Sentence } from '../text/sentences.js';
 import type { TextFeatures } from './match.js';
 import { findPeriods, periodKeys } from './periods.js';
+import type { AnswerKind } from './query.js';
 
 /**
  * What a passage says, whatever the question: its words, concepts and periods, whole and sentence
@@ -22,6 +23,11 @@ export interface SentenceReading {
   readonly features: TextFeatures;
   /** False for a credit or a few words left in a paragraph ("Photos: KPC"): never the quote (`isFragment`). */
   readonly quotable: boolean;
+  /**
+   * What the sentence names of each kind of answer (`kindMentions` in sentenceScore.ts), found
+   * the first time a question asks for that kind: a reading is kept, and questions ask again.
+   */
+  kindMentions?: Map<AnswerKind, readonly string[]>;
 }
 
 /**

@@ -88,6 +88,8 @@ export interface SentenceContext {
   /** Per unit, how well the sentence matches it by itself, and the sentence after (if any). */
   readonly own: readonly number[];
   readonly next: readonly number[] | undefined;
+  /** Where the sentence's mentions of each kind of answer are kept (see `SentenceReading`); none: found again. */
+  readonly reading?: { kindMentions?: Map<AnswerKind, readonly string[]> };
 }
 
 /** The signals of one sentence; `sentenceMatches` are its own with what it inherits (`withAntecedent`). */
@@ -157,7 +159,7 @@ function readSignals(
 
   // Each of the question's words as written counts once: a sentence that repeats one is no better for it.
   const written = writtenWords(analyzed, features);
-  const kind = hasKind(analyzed.kind, sentence.text, analyzed.questionLower) ? 1 : 0;
+  const kind = namesKind(kindMentions(analyzed.kind, sentence.text, context.reading), analyzed.questionLower) ? 1 : 0;
   vector[AT.matched] = matched / meanWeight;
   vector[AT.focusMatched] = focusMatched / meanWeight;
   vector[AT.passageMatched] = passageMatched / meanWeight;
@@ -313,10 +315,23 @@ const KIND_MENTIONS: Record<Exclude<AnswerKind, 'any'>, RegExp> = {
  * itself: for "What happened in 2008?" a sentence's "2008" is the question's, not an answer.
  */
 export function hasKind(kind: AnswerKind, text: string, questionLower: string): boolean {
-  if (kind === 'any') return false;
-  for (const match of text.matchAll(KIND_MENTIONS[kind])) {
-    const mention = match[0].toLowerCase().replace(/^(?:in|at|from)\s+(?:the\s+)?/, '');
-    if (!questionLower.includes(mention)) return true;
+  return namesKind(kindMentions(kind, text), questionLower);
+}
+
+function namesKind(mentions: readonly string[], questionLower: string): boolean {
+  return mentions.some((mention) => !questionLower.includes(mention));
+}
+
+const NONE: readonly string[] = [];
+
+/** A sentence's mentions of a kind of answer, lowercase, kept in its reading when given one. */
+function kindMentions(kind: AnswerKind, text: string, reading?: { kindMentions?: Map<AnswerKind, readonly string[]> }): readonly string[] {
+  if (kind === 'any') return NONE;
+  let mentions = reading?.kindMentions?.get(kind);
+  if (mentions === undefined) {
+    mentions = [...text.matchAll(KIND_MENTIONS[kind])].map((match) => match[0].toLowerCase().replace(/^(?:in|at|from)\s+(?:the\s+)?/, ''));
+    if (mentions.length === 0) mentions = NONE;
+    if (reading) (reading.kindMentions ??= new Map()).set(kind, mentions);
   }
-  return false;
+  return mentions;
 }
