@@ -76,7 +76,7 @@ export function unitMatch(unit: QueryUnit, features: TextFeatures): number {
   switch (unit.kind) {
     case 'term': {
       if (features.terms.has(unit.term)) return 1;
-      const synonym = synonymTerms(unit).some((term) => features.terms.has(term)) ? SYNONYM_WEIGHT : 0;
+      const synonym = hasAny(features.terms, synonymTerms(unit)) ? SYNONYM_WEIGHT : 0;
       // As in retrieval, a word the knowledge uses is only ever matched as it is (or as a synonym).
       if (unit.known) return synonym;
       let best = synonym;
@@ -92,6 +92,12 @@ export function unitMatch(unit: QueryUnit, features: TextFeatures): number {
     case 'period':
       return wantedKeys(unit.period).some((key) => features.periods.has(key)) ? 1 : 0;
   }
+}
+
+/** Whether a set has any of the terms (a loop: this runs for every unit and sentence read, and a closure a call was garbage). */
+function hasAny(terms: ReadonlySet<string>, candidates: readonly string[]): boolean {
+  for (const term of candidates) if (terms.has(term)) return true;
+  return false;
 }
 
 const unitSynonyms = new WeakMap<QueryUnit, readonly string[]>();
@@ -133,7 +139,12 @@ export function questionTokens(units: readonly QueryUnit[]): (token: Token) => b
       for (const term of unit.terms) exact.add(term);
     }
   }
-  return (token) => !token.stop && (exact.has(token.term) || loose.some((unit) => looseMatch(unit, token.term) > 0));
+  return (token) => {
+    if (token.stop) return false;
+    if (exact.has(token.term)) return true;
+    for (const unit of loose) if (looseMatch(unit, token.term) > 0) return true;
+    return false;
+  };
 }
 
 /** Rows of the edit distance table, reused by every call (calls are synchronous) and grown as needed. */

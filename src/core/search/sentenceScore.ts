@@ -127,7 +127,9 @@ function readSignals(
   let ownWords = 0;
   let names = 0;
   let ownNames = 0;
-  units.forEach((unit, i) => {
+  // A loop, not forEach: see `coverageInContext`.
+  for (let i = 0; i < units.length; i++) {
+    const unit = units[i] as QueryUnit;
     const inPassage = context.passageMatches[i] ?? 0;
     const inSentence = sentenceMatches[i] ?? 0;
     if (unit.kind === 'period') {
@@ -135,7 +137,7 @@ function readSignals(
       // In an article that spans many years, a sentence that names the period asked about ("In
       // 2012, she signed...") is about that time, not another one of the article's.
       if (!context.datedIn[i] && inSentence > 0) periodInSentence += 1;
-      return;
+      continue;
     }
     const own = context.own[i] ?? 0;
     // As `coverageInContext`: half of what the passage matches carries over to each sentence.
@@ -155,7 +157,7 @@ function readSignals(
       names += 1;
       if (own > 0) ownNames += 1;
     }
-  });
+  }
 
   // Each of the question's words as written counts once: a sentence that repeats one is no better for it.
   const written = writtenWords(analyzed, features);
@@ -196,11 +198,14 @@ export function coverage(units: readonly QueryUnit[], matches: readonly number[]
 export function coverageInContext(analyzed: AnalyzedQuestion, sentenceMatches: readonly number[], passageMatches: readonly number[]): number {
   let total = 0;
   let got = 0;
-  analyzed.units.forEach((unit, i) => {
+  // A loop, not forEach: sums a closure updates are numbers allocated on the heap, each time.
+  const { units } = analyzed;
+  for (let i = 0; i < units.length; i++) {
+    const unit = units[i] as QueryUnit;
     const inPassage = passageMatches[i] ?? 0;
     total += unit.weight;
     got += unit.weight * (unit.kind === 'period' ? inPassage : Math.max(sentenceMatches[i] ?? 0, 0.5 * inPassage));
-  });
+  }
   return total === 0 ? 0 : got / total;
 }
 
