@@ -35,6 +35,12 @@ describe('splitSentences', () => {
     ]);
   });
 
+  it('does not split after a single small letter used as an abbreviation ("r. 1206", "b. 1950", "c. 1500")', () => {
+    expect(
+      sentencesOf('In 1207, the Mongol ruler Genghis Khan (r. 1206–1227) took the city. Chopin (b. 1810) left c. 1830. It rained.'),
+    ).toEqual(['In 1207, the Mongol ruler Genghis Khan (r. 1206–1227) took the city.', 'Chopin (b. 1810) left c. 1830.', 'It rained.']);
+  });
+
   it('does not split after titles and company abbreviations like "Prof." and "Pte. Ltd."', () => {
     expect(
       sentencesOf('It was led by Prof. Hank Huang and Dr. Kim of Kerydh Pte. Ltd., Singapore. The next day was free.'),

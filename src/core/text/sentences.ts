@@ -57,6 +57,9 @@ function endsSentence(before: string, punctuation: string, next: string): boolea
   // A single capital letter is an initial: "D. CAMP", "J. Smith"; so are several with dots
   // between: "J.S. Bach", "L.A. Reid".
   if (/^(?:\p{Lu}\.)*\p{Lu}$/u.test(word)) return false;
+  // A single small letter is an abbreviation before a year or a name: "(r. 1206–1227)", "(b. 1950)",
+  // "(d. 1849)", "c. 1500", "p. 12".
+  if (/^\p{Ll}$/u.test(word)) return false;
   if (MAYBE_FINAL.has(lower)) return /\p{Lu}/u.test(next);
   return true;
 }
