@@ -4,7 +4,7 @@ import { acronymKey, findAcronyms, learnAcronyms, titleInitials } from '../src/c
 import { tokenize } from '../src/core/text/analyze.js';
 import { irregularBase } from '../src/core/text/lemmas.js';
 import { synonymsOf } from '../src/core/text/synonyms.js';
-import { EMPTY_GLOSSARY, parseArticle } from '../src/core/index.js';
+import { EMPTY_GLOSSARY, loadKnowledge, parseArticle } from '../src/core/index.js';
 import { unitMatch } from '../src/core/search/match.js';
 import { readPassageText } from '../src/core/search/passageReading.js';
 import { analyzeQuestion, kindOf } from '../src/core/search/query.js';
@@ -107,6 +107,41 @@ describe('answers with learned acronyms', () => {
     const reply = engine().answer('What does the TMG run?');
     expect(reply.answered).toBe(true);
     expect(reply.citations[0]?.id).toBe('tokyo');
+  });
+});
+
+describe('questions that ask what an acronym stands for', () => {
+  const files = {
+    'centre.md': article(
+      { id: 'centre', title: 'A training centre opens', date: '2021-04-01' },
+      'The centre opened in March and KPC staff ran its first course.\n\n' +
+        'It was built by the Korea Productivity Center (KPC), which trains managers.\n\n' +
+        'KPC plans three more centres and KPC trainers will visit each of them.',
+    ),
+  };
+  const engine = engineOver(files);
+
+  it('asks for the acronym and the words it stands for, and not for "stand"', async () => {
+    const folder = await makeKnowledgeDir(files, { shipped: false });
+    try {
+      const knowledge = await loadKnowledge(folder.dir);
+      const snapshot = buildSnapshot(knowledge, { version: 1, knowledgeDir: folder.dir });
+      const analyzed = analyzeQuestion(snapshot, 'What does KPC stand for?');
+      expect(analyzed.searchTerms).toEqual(termsOf('KPC Korea Productivity Center'));
+      expect(analyzeQuestion(snapshot, 'What is the full name of the KPC?').searchTerms).toEqual(termsOf('KPC Korea Productivity Center'));
+      // Asked for anything else, an acronym the articles use is only itself.
+      expect(analyzeQuestion(snapshot, 'Where does KPC stand?').searchTerms).toEqual(termsOf('KPC stand'));
+    } finally {
+      await folder.cleanup();
+    }
+  });
+
+  it('quotes the sentence that spells the acronym out', () => {
+    for (const question of ['What does KPC stand for?', 'What is KPC short for?', 'What is the full name of the KPC?']) {
+      const reply = engine().answer(question);
+      expect(reply.answered, question).toBe(true);
+      expect(reply.answer, question).toContain('Korea Productivity Center (KPC)');
+    }
   });
 });
 

@@ -54,6 +54,10 @@ export interface AnalyzedQuestion {
 }
 
 const PERIOD_WEIGHT = 1;
+/** A question that asks what an acronym means: "What does KPC stand for?", "the full name of AIA". */
+const ASKS_WHAT_ACRONYM_MEANS = /\b(?:stands?|stood)\s+for\b|\bshort\s+for\b|\bfull\s+(?:name|form)\b|\b(?:acronym|abbreviation)s?\b/i;
+/** ...and the words that say so, not what it is about. */
+const ACRONYM_PHRASING: ReadonlySet<string> = new Set(['stand', 'stands', 'stood', 'short', 'full', 'form', 'acronym', 'acronyms', 'abbreviation', 'abbreviations', 'known']);
 const UNKNOWN_WORD_SHARE = 0.6;
 /** Words carried over from an earlier question weigh this much of their own weight: below the question's own. */
 export const CARRIED_SHARE = 0.5;
@@ -100,7 +104,10 @@ export function analyzeQuestion(snapshot: Snapshot, question: string, carried?: 
   const asksAmount = (token: Token): boolean =>
     AMOUNT_WORDS.has(token.lower) && tokens[tokens.indexOf(token) - 1]?.lower === 'how';
   const pointers = new Set(carried?.pointers?.map((word) => word.toLowerCase()));
-  const isContent = (token: Token): boolean => !token.stop && !QUESTION_FILLERS.has(token.lower) && !asksAmount(token) && !pointers.has(token.lower);
+  // "What does KPC stand for?": the words that ask for an acronym's meaning are only phrasing.
+  const spellsOut = ASKS_WHAT_ACRONYM_MEANS.test(question);
+  const isContent = (token: Token): boolean =>
+    !token.stop && !QUESTION_FILLERS.has(token.lower) && !asksAmount(token) && !pointers.has(token.lower) && !(spellsOut && ACRONYM_PHRASING.has(token.lower));
   const idf = (key: string): number => inverseDocumentFrequency(snapshot, key);
 
   const units: QueryUnit[] = [];
@@ -129,34 +136,45 @@ export function analyzeQuestion(snapshot: Snapshot, question: string, carried?: 
   }
 
   const seen = new Set<string>();
-  // An acronym no article uses as a word, but one defines ("NYC"), stands for its words.
+  // An acronym no article uses as a word, but one defines ("NYC"), stands for its words. When the
+  // question asks what an acronym means, the acronym and its words are asked for alike: the
+  // answer is the sentence that spells it out ("Korea Productivity Center (KPC)").
   const expanded = new Map<number, readonly string[]>();
   tokens.forEach((token, i) => {
-    const words = snapshot.documentFrequency.has(token.term) ? undefined : snapshot.acronyms.get(acronymKey(token.lower));
-    if (words !== undefined && isContent(token) && !covered.has(i)) expanded.set(i, words);
+    const used = snapshot.documentFrequency.has(token.term);
+    const words = used && !spellsOut ? undefined : snapshot.acronyms.get(acronymKey(token.lower));
+    if (words !== undefined && isContent(token) && (spellsOut || !covered.has(i))) expanded.set(i, words);
   });
+  const addTerm = (term: string, token: Token, i: number): void => {
+    if (seen.has(term)) return;
+    seen.add(term);
+    units.push({ kind: 'term', term, words: [token.surface], isName: false, known: true, focus: isFocus(tokens, i), weight: idf(term) });
+  };
   tokens.forEach((token, i) => {
-    if (covered.has(i) || !isContent(token) || inPeriod(token) || seen.has(token.term)) return;
-    seen.add(token.term);
+    if (!isContent(token) || inPeriod(token)) return;
+    const known = snapshot.documentFrequency.has(token.term);
     const expansion = expanded.get(i);
     if (expansion !== undefined) {
-      for (const term of expansion) {
-        if (seen.has(term)) continue;
-        seen.add(term);
-        units.push({ kind: 'term', term, words: [token.surface], isName: false, known: true, focus: isFocus(tokens, i), weight: idf(term) });
-      }
-      return;
+      if (!known) seen.add(token.term);
+      for (const term of expansion) addTerm(term, token, i);
+      // An acronym the articles never use stands only for its words.
+      if (!known) return;
     }
-    const known = snapshot.documentFrequency.has(token.term);
+    if (covered.has(i) || seen.has(token.term)) return;
     // A word no article uses may be the heart of the question ("membership") or just its phrasing
     // ("held"): it weighs less than the rarest word the articles do use, but still a lot.
     const weight = known ? idf(token.term) : UNKNOWN_WORD_SHARE * idf(token.term);
+    seen.add(token.term);
     units.push({ kind: 'term', term: token.term, words: [token.surface], isName: looksLikeName(token, i), known, focus: isFocus(tokens, i), weight });
   });
 
   if (carried) addCarriedUnits(snapshot, carried.words, units, seen);
 
-  const ownTerms = tokens.flatMap((token, i) => (isContent(token) ? (expanded.get(i) ?? [token.term]) : []));
+  const ownTerms = tokens.flatMap((token, i) => {
+    if (!isContent(token)) return [];
+    const expansion = expanded.get(i) ?? [];
+    return snapshot.documentFrequency.has(token.term) || expansion.length === 0 ? [token.term, ...expansion] : expansion;
+  });
   const searchTerms = [...new Set([...ownTerms, ...units.flatMap(carriedTerms)])];
   return {
     units,
