@@ -147,6 +147,14 @@ describe('answer', () => {
       expect(engine.answer('Who conducted the 2018 study misison?').answer).toContain('Kim Peng Foo');
     });
 
+    it('reads a four-letter name with a letter missing as the name ("Seol" for Seoul)', () => {
+      const reply = engine.answer('Who orgnised the stduy misison in Seol in 2018?');
+      expect(reply.answered).toBe(true);
+      expect(reply.answer).toContain('Korea Productivity Center (KPC) organized');
+      // Three letters are too few to guess from: "Seo" is not Seoul.
+      expect(engine.answer('Who organized the study mission in Seo?').answered).toBe(false);
+    });
+
     it('matches the beginning of a word', () => {
       expect(engine.answer('What did the Gyeong centre for creative economy show?').answer).toContain(
         'Gyeonggi Center for Creative Economy and Innovation',

@@ -12,11 +12,15 @@ export const SYNONYM_WEIGHT = 0.5;
 const NUMBER = /^[\d.]+$/;
 
 /**
- * How many typos a query term may have: none below 5 characters and never in a number; one up to
- * 8 characters, two from 9. Two letters swapped ("misison") count as one typo.
+ * How many typos a query term may have: none below 4 characters and never in a number; one up to
+ * 8 characters, two from 9. Two letters swapped ("misison") count as one typo. A four-letter word
+ * may have one ("Seol" for Seoul): only a word the knowledge never uses is read as a typo at all.
+ * (SQuAD, tune / held-out, from 5 characters to 4: answer hit 70.7 / 69.0 -> 70.7 / 69.2, false
+ * declines 4.0 / 5.0 -> 4.0 / 4.8, out-of-knowledge declines unchanged; SciFact nDCG@10 0.7018
+ * -> 0.7031.)
  */
 export function allowedEdits(term: string): number {
-  if (NUMBER.test(term) || term.length < 5) return 0;
+  if (NUMBER.test(term) || term.length < 4) return 0;
   return term.length < 9 ? 1 : 2;
 }
 
