@@ -59,6 +59,13 @@ describe('acronyms learned from the knowledge', () => {
     expect(findAcronyms('Support for small and medium enterprises (SMEs) grew.')).toEqual([{ acronym: 'SMEs', expansion: 'small and medium enterprises' }]);
   });
 
+  it('spells with a hyphenated word\'s later parts or skips them ("medium-sized", "Asia-Pacific")', () => {
+    expect(findAcronyms('Policies for small- and medium-sized enterprises (SMEs) and the Asia-Pacific Economic Cooperation (APEC) forum.')).toEqual([
+      { acronym: 'SMEs', expansion: 'small and medium-sized enterprises' },
+      { acronym: 'APEC', expansion: 'Asia-Pacific Economic Cooperation' },
+    ]);
+  });
+
   it('ignores brackets whose words do not spell the acronym', () => {
     expect(findAcronyms('The mission went to Seoul (ROK) and Tokyo (JP).')).toEqual([]);
     expect(findAcronyms('A note (A) on nothing.')).toEqual([]);

@@ -162,6 +162,13 @@ describe('answer', () => {
     });
   });
 
+  describe('when the question asks what an acronym stands for', () => {
+    it('quotes the sentence that spells it out, hyphenated words and all', () => {
+      expect(engine.answer('What does SME stand for?').answer).toContain('small- and medium-sized enterprises (SMEs)');
+      expect(engine.answer('What does KPC stand for?').answer).toContain('Korea Productivity Center (KPC)');
+    });
+  });
+
   describe('when the question names a date', () => {
     it('prefers the article of that year', () => {
       expect(engine.answer('Who conducted the 2017 study mission?').answer).toContain('Benjamin Yuan');

@@ -9,14 +9,15 @@ import { IntReader, IntWriter } from './ints.js';
 
 /**
  * The version of what the index cache holds. BUMP IT WHENEVER INDEXING CHANGES: how an article
- * file is parsed, what a passage is (`splitParagraphs`, `isFragment`), how text becomes index terms
- * (`tokenize`, stemming, spelling, stop words), the fields and options of `searchIndexOptions`,
+ * file is parsed, what a passage and its sentences are (`splitParagraphs`, `splitSentences`,
+ * `isFragment`), how text becomes index terms (`tokenize`, stemming, spelling, stop words), the
+ * fields and options of `searchIndexOptions` (4: BM25 settings and every search option given),
  * what a snapshot counts in `documentFrequency` or learns as acronyms, glossary matching, or the
  * cache file's layout (`cacheFile.ts`, `indexCodec.ts`). A cache of another version is never read.
  * `indexingFingerprint` below catches most such changes even when the bump is forgotten; the bump
  * is still the rule, as no sample covers every word.
  */
-export const INDEX_CACHE_VERSION = 3;
+export const INDEX_CACHE_VERSION = 4;
 
 /** What a cache was built from: equal keys, equal snapshots. */
 export interface CacheKey {

@@ -15,6 +15,11 @@ const SKIPPABLE = new Set(['of', 'and', 'for', 'the', 'in', 'on', 'to', 'a', 'an
 /** Words looked at before the brackets. */
 const MAX_EXPANSION_WORDS = 12;
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?|&/gu;
+/**
+ * The parts of a hyphenated word after its first may be spelled or skipped: "Asia-Pacific Economic
+ * Cooperation (APEC)" spells both, "small- and medium-sized enterprises (SMEs)" only "medium".
+ */
+const AFTER_HYPHEN = /[-‐‑]$/u;
 
 /** One acronym with the words it stands for, as written. */
 export interface LearnedAcronym {
@@ -28,7 +33,9 @@ export function findAcronyms(text: string): LearnedAcronym[] {
   for (const match of text.matchAll(IN_BRACKETS)) {
     const acronym = match[1] as string;
     const before = text.slice(Math.max(0, match.index - 200), match.index);
-    const words = [...before.matchAll(WORD)].map((m) => m[0]).slice(-MAX_EXPANSION_WORDS);
+    const words = [...before.matchAll(WORD)]
+      .map((m) => ({ word: m[0], optional: AFTER_HYPHEN.test(before.slice(0, m.index)) }))
+      .slice(-MAX_EXPANSION_WORDS);
     const expansion = expansionOf(acronym, words);
     if (expansion !== undefined) found.push({ acronym: acronym + (match[2] as string), expansion });
   }
@@ -40,15 +47,16 @@ export function findAcronyms(text: string): LearnedAcronym[] {
  * letters, small words allowed between (and skipped rather than spelled, when either would do);
  * undefined if there is none.
  */
-function expansionOf(acronym: string, words: readonly string[]): string | undefined {
+function expansionOf(acronym: string, words: readonly { readonly word: string; readonly optional: boolean }[]): string | undefined {
   const letters = [...acronym.toLowerCase()].filter((c) => /\p{L}/u.test(c));
   if (letters.length < 2) return undefined;
   // Index of the first word of a run that ends at word `i` and spells letters 0..`letter`, or -1.
   const walk = (i: number, letter: number): number => {
     if (i < 0) return -1;
-    const lower = (words[i] as string).toLowerCase();
+    const { word, optional } = words[i] as { word: string; optional: boolean };
+    const lower = word.toLowerCase();
     const spells = lower.startsWith(letters[letter] as string);
-    if (SKIPPABLE.has(lower)) {
+    if (SKIPPABLE.has(lower) || optional) {
       const skipped = walk(i - 1, letter);
       if (skipped >= 0) return skipped;
     }
@@ -57,7 +65,11 @@ function expansionOf(acronym: string, words: readonly string[]): string | undefi
   };
   const first = walk(words.length - 1, letters.length - 1);
   if (first < 0 || words.length - first < 2) return undefined;
-  return words.slice(first).join(' ');
+  return words
+    .slice(first)
+    .map(({ word, optional }, i) => (optional && i > 0 ? `-${word}` : ` ${word}`))
+    .join('')
+    .trim();
 }
 
 /**
