@@ -138,7 +138,8 @@ export function search(
  * below 1,000, recall deep in the ranking suffers (SciFact R@100: 0.9320 at 1,000, 0.9276 at
  * 500, 0.9157 at 250). A caller that reads only the best `depth` results (an answer reads ten)
  * needs candidates for those places only: 25 postings a result read, at most as many as above
- * (SciFact nDCG@10 0.7035 at 250, 0.7000 at 1,000; SQuAD answers the same at 250 as at 1,000).
+ * (with MiniSearch's default BM25, SciFact nDCG@10 0.7035 at 250, 0.7000 at 1,000; SQuAD answers
+ * the same at 250 as at 1,000).
  */
 export function postingBudget(snapshot: Snapshot, depth = Number.POSITIVE_INFINITY): number {
   const wholeRanking = Math.max(MIN_POSTING_BUDGET, POSTING_BUDGET_SHARE * snapshot.passages.length);
@@ -207,8 +208,8 @@ function ask(snapshot: Snapshot, words: readonly Word[], visible: (p: Passage) =
   const concepts = words.flatMap((word) => (word.concept ? [word.term] : []));
   const queries: ({ queries: string[] } & Record<string, unknown>)[] = [];
   // The words as one query string, split again by the index's own tokenizer (on spaces, as
-  // index terms have none): MiniSearch then prepares its options once for all of them instead of
-  // once a word, a third of a search over the shipped knowledge.
+  // index terms have none): MiniSearch then prepares a query's options once for all of them
+  // instead of once a word (it still merges them once a word: see SEARCH_OPTION_DEFAULTS).
   if (weights.size > 0) {
     queries.push({
       queries: [[...weights.keys()].join(' ')],

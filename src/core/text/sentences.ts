@@ -9,7 +9,7 @@ export interface Sentence {
 const NEVER_FINAL = new Set(
   (
     'mr mrs ms dr prof st mt gen col lt sgt capt gov sen rep hon rev fr sr jr pte no nos vol vols ' +
-    'fig figs p pp para art sec ch vs cf approx ca dept univ assoc bros e.g i.e op ' +
+    'fig figs pp para art sec ch vs cf approx ca dept univ assoc bros e.g i.e op ' +
     'jan feb mar apr jun jul aug sep sept oct nov dec'
   ).split(' '),
 );
