@@ -280,6 +280,13 @@ describe('names a passage lacks', () => {
         'The most valuable player award of the farming cooperative league went to a rice grower from Carolina.',
       ),
       'visit.md': article({ id: 'visit', title: 'Visitors', date: '2020-03-01' }, 'The Panthers visited the APO secretariat in Tokyo in March.'),
+      'museum.md': article(
+        { id: 'museum', title: 'Victoria and Albert Museum', date: '2020-04-01' },
+        [
+          'The Victoria and Albert Museum (often abbreviated as the V&A) is a museum of decorative arts and design in London.',
+          'In 1914 the sculptor Auguste Rodin donated eighteen of his works to the museum, in gratitude for British support of France in the war.',
+        ].join('\n\n'),
+      ),
     },
   );
 
@@ -292,6 +299,20 @@ describe('names a passage lacks', () => {
     const reply = engine().answer('When did the Panthers visit the APO secretariat?');
     expect(reply.answered).toBe(true);
     expect(reply.citations[0]?.id).toBe('visit');
+  });
+
+  it("takes a name its article's lead gives as the subject of the article's other passages", () => {
+    // The Rodin paragraph says "the museum"; the lead says it is the V&A.
+    const reply = engine().answer("Who donated Rodin's works to the V&A?");
+    expect(reply.answered, reply.message).toBe(true);
+    expect(reply.answer).toContain('Auguste Rodin donated eighteen of his works');
+    expect(reply.citations[0]).toMatchObject({ id: 'museum', paragraph: 2 });
+  });
+
+  it("does not take the name from another article's lead", () => {
+    // The V&A's lead does not make the Panthers' visit a V&A one, nor the V&A a visitor.
+    const reply = engine().answer('When did the Panthers visit the V&A?');
+    expect(reply.answered && reply.citations[0]?.id === 'visit', reply.message).toBe(false);
   });
 });
 

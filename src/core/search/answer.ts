@@ -141,7 +141,7 @@ export function answerQuestion(
   // another team, however many of its other words match. Only passages that have them all may
   // answer, and among them first those that cover enough of the question, however long their
   // sentences (a long one scores less).
-  const named = candidates.filter((candidate) => !lacksName(analyzed, candidate));
+  const named = candidates.filter((candidate) => !lacksName(snapshot, analyzed, candidate));
   const eligible = named.filter((candidate) => candidate.coverage >= minCoverage);
   const best = pickSentence(eligible.length > 0 ? eligible : named);
   if (!best || best.passage.coverage < minCoverage || best.coverage < MIN_SENTENCE_COVERAGE) {
@@ -242,11 +242,7 @@ interface Candidate {
 /** Reads a found passage for the question: how well it and each of its sentences match. Undefined if it has no sentence. */
 function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: SearchResult, topScore: number): Candidate | undefined {
   const passage = snapshot.byId[result.id as number] as Passage;
-  const reading = snapshot.readings.get(passage.index, () => {
-    const periodsOf = snapshot.periods.get(passage.article.id);
-    const articlePeriods = periodsOf ? [...periodsOf.dated, ...periodsOf.mentioned] : [];
-    return readPassageText(passage.article.title, passage.text, snapshot.glossary, articlePeriods);
-  });
+  const reading = readingOf(snapshot, passage);
   const matches = analyzed.units.map((unit) => unitMatch(unit, reading.whole));
   const dated = snapshot.periods.get(passage.article.id)?.dated;
   // An article dated in the period the question names is about that time throughout.
@@ -269,9 +265,47 @@ function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: Sea
   return { passage, searchScore: result.score, sentences, matches, coverage: coverage(analyzed.units, matches), bestSentence };
 }
 
-/** Whether the question names something (its own words, not carried over) the passage does not. */
-function lacksName(analyzed: AnalyzedQuestion, candidate: Candidate): boolean {
-  return analyzed.units.some((unit, i) => unit.kind === 'term' && unit.isName && !unit.carried && !((candidate.matches[i] ?? 0) > 0));
+/** A passage read for answering (its sentences, features and dates), read once and kept in the snapshot's cache. */
+function readingOf(snapshot: Snapshot, passage: Passage): ReturnType<typeof readPassageText> {
+  return snapshot.readings.get(passage.index, () => {
+    const periodsOf = snapshot.periods.get(passage.article.id);
+    const articlePeriods = periodsOf ? [...periodsOf.dated, ...periodsOf.mentioned] : [];
+    return readPassageText(passage.article.title, passage.text, snapshot.glossary, articlePeriods);
+  });
+}
+
+/**
+ * Whether the question names something (its own words, not carried over) that neither the passage
+ * nor its article's lead has. The lead names what the whole article is about: "Who donated Rodin's
+ * works to the V&A?" is answered by a paragraph of the V&A's article that says "the museum", since
+ * its first paragraph says "The Victoria and Albert Museum (often abbreviated as the V&A)".
+ */
+function lacksName(snapshot: Snapshot, analyzed: AnalyzedQuestion, candidate: Candidate): boolean {
+  let lead: TextFeatures | null | undefined;
+  for (let i = 0; i < analyzed.units.length; i++) {
+    const unit = analyzed.units[i] as QueryUnit;
+    if (unit.kind !== 'term' || !unit.isName || unit.carried || (candidate.matches[i] ?? 0) > 0) continue;
+    // The lead is read only when a passage lacks a name: most answers never look at it.
+    if (lead === undefined) {
+      const first = leadOf(snapshot, candidate.passage.article);
+      lead = first === undefined || first === candidate.passage ? null : readingOf(snapshot, first).whole;
+    }
+    if (lead === null || !(unitMatch(unit, lead) > 0)) return true;
+  }
+  return false;
+}
+
+/** Per snapshot, each article's first quotable passage: found in one pass over the passages, the first time one is asked for. */
+const leads = new WeakMap<Snapshot, Map<Article, Passage>>();
+
+function leadOf(snapshot: Snapshot, article: Article): Passage | undefined {
+  let byArticle = leads.get(snapshot);
+  if (byArticle === undefined) {
+    byArticle = new Map();
+    for (const passage of snapshot.passages) if (passage.quotable && !byArticle.has(passage.article)) byArticle.set(passage.article, passage);
+    leads.set(snapshot, byArticle);
+  }
+  return byArticle.get(article);
 }
 
 /**
