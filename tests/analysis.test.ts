@@ -152,6 +152,29 @@ describe('questions that ask what an acronym stands for', () => {
   });
 });
 
+describe('questions that ask for another name', () => {
+  const engine = engineOver({
+    'algae.md': article(
+      { id: 'algae', title: 'Algae in the lake', date: '2021-05-01' },
+      'A diatom is a heterokontophyte, a single-celled alga with a wall of silica.\n\n' +
+        'Online retail, or e-commerce, reached the village shops the same year.',
+    ),
+  });
+
+  it('asks for the thing named, not for "another word" or "synonym"', () => {
+    for (const question of ['What is another word for diatom?', 'What is a synonym for diatom?', 'What other name does a diatom have?']) {
+      const reply = engine().answer(question);
+      expect(reply.answered, `${question}: ${reply.message}`).toBe(true);
+      expect(reply.answer, question).toContain('heterokontophyte');
+    }
+  });
+
+  it('keeps "name" and "word" where they are what is asked about', () => {
+    // Not a question for another name: "name" stays a word of the question, and nothing has it.
+    expect(engine().answer('What name did the diatom paper use?').answered).toBe(false);
+  });
+});
+
 describe('answers with irregular forms', () => {
   const engine = engineOver(
     {

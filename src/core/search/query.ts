@@ -59,6 +59,10 @@ const ASKS_WHAT_ACRONYM_MEANS = /\b(?:stands?|stood)\s+for\b|\bshort\s+for\b|\bf
 /** ...and the words that say so, not what it is about. */
 const ACRONYM_PHRASING: ReadonlySet<string> = new Set(['stand', 'stands', 'stood', 'short', 'full', 'form', 'acronym', 'acronyms', 'abbreviation', 'abbreviations', 'known']);
 const UNKNOWN_WORD_SHARE = 0.6;
+/** A question that asks for another name of something: "another word for diatom", "a synonym for e-commerce". */
+const ASKS_ANOTHER_NAME = /\b(?:another|other)\s+(?:word|name|term|phrase)s?\b|\bsynonyms?\b/i;
+/** ...and the words that say so: the answer's sentence has the other name, rarely these. */
+const ANOTHER_NAME_PHRASING: ReadonlySet<string> = new Set(['another', 'other', 'word', 'words', 'name', 'names', 'term', 'terms', 'phrase', 'phrases', 'synonym', 'synonyms', 'meaning', 'means']);
 /** Words carried over from an earlier question weigh this much of their own weight: below the question's own. */
 export const CARRIED_SHARE = 0.5;
 
@@ -104,10 +108,12 @@ export function analyzeQuestion(snapshot: Snapshot, question: string, carried?: 
   const asksAmount = (token: Token): boolean =>
     AMOUNT_WORDS.has(token.lower) && tokens[tokens.indexOf(token) - 1]?.lower === 'how';
   const pointers = new Set(carried?.pointers?.map((word) => word.toLowerCase()));
-  // "What does KPC stand for?": the words that ask for an acronym's meaning are only phrasing.
+  // "What does KPC stand for?", "What is another word for diatom?": the words that ask for an
+  // acronym's meaning or another name are only phrasing.
   const spellsOut = ASKS_WHAT_ACRONYM_MEANS.test(question);
+  const otherName = ASKS_ANOTHER_NAME.test(question);
   const isContent = (token: Token): boolean =>
-    !token.stop && !QUESTION_FILLERS.has(token.lower) && !asksAmount(token) && !pointers.has(token.lower) && !(spellsOut && ACRONYM_PHRASING.has(token.lower));
+    !token.stop && !QUESTION_FILLERS.has(token.lower) && !asksAmount(token) && !pointers.has(token.lower) && !(spellsOut && ACRONYM_PHRASING.has(token.lower)) && !(otherName && ANOTHER_NAME_PHRASING.has(token.lower));
   const idf = (key: string): number => inverseDocumentFrequency(snapshot, key);
 
   const units: QueryUnit[] = [];
