@@ -281,19 +281,32 @@ function readingOf(snapshot: Snapshot, passage: Passage): ReturnType<typeof read
  * its first paragraph says "The Victoria and Albert Museum (often abbreviated as the V&A)".
  */
 function lacksName(snapshot: Snapshot, analyzed: AnalyzedQuestion, candidate: Candidate): boolean {
-  let lead: TextFeatures | null | undefined;
+  let lead: Passage | null | undefined;
   for (let i = 0; i < analyzed.units.length; i++) {
     const unit = analyzed.units[i] as QueryUnit;
     if (unit.kind !== 'term' || !unit.isName || unit.carried || (candidate.matches[i] ?? 0) > 0) continue;
-    // The lead is read only when a passage lacks a name: most answers never look at it.
     if (lead === undefined) {
       const first = leadOf(snapshot, candidate.passage.article);
-      lead = first === undefined || first === candidate.passage ? null : readingOf(snapshot, first).whole;
+      lead = first === undefined || first === candidate.passage ? null : first;
     }
-    if (lead === null || !(unitMatch(unit, lead) > 0)) return true;
+    if (lead === null || !leadHas(snapshot, lead, unit)) return true;
   }
   return false;
 }
+
+/**
+ * Whether an article's lead has a name of the question. The lead is read (and its reading kept)
+ * only when its text holds the name as written: most leads looked at lack it, and reading each
+ * was a tenth of a 10k-passage answer's garbage.
+ */
+function leadHas(snapshot: Snapshot, lead: Passage, unit: QueryUnit & { kind: 'term' }): boolean {
+  const word = unit.words[0] ?? '';
+  const written = POSSESSIVE.test(word) ? word.slice(0, word.length - 2) : word;
+  return lead.text.includes(written) && unitMatch(unit, readingOf(snapshot, lead).whole) > 0;
+}
+
+/** "Apple's": the name is "Apple". */
+const POSSESSIVE = /['’]s$/i;
 
 /** Per snapshot, each article's first quotable passage: found in one pass over the passages, the first time one is asked for. */
 const leads = new WeakMap<Snapshot, Map<Article, Passage>>();
