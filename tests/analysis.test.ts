@@ -306,8 +306,9 @@ describe('names a passage lacks', () => {
       'museum.md': article(
         { id: 'museum', title: 'Victoria and Albert Museum', date: '2020-04-01' },
         [
-          'The Victoria and Albert Museum (often abbreviated as the V&A) is a museum of decorative arts and design in London.',
+          'The Victoria and Albert Museum (often abbreviated as the V&A) is a museum of decorative arts and design in London. The BBC filmed its galleries in 1990.',
           'In 1914 the sculptor Auguste Rodin donated eighteen of his works to the museum, in gratitude for British support of France in the war.',
+          'A film crew interviewed the keeper of tapestries about the museum in 2004.',
         ].join('\n\n'),
       ),
     },
@@ -324,12 +325,18 @@ describe('names a passage lacks', () => {
     expect(reply.citations[0]?.id).toBe('visit');
   });
 
-  it("takes a name its article's lead gives as the subject of the article's other passages", () => {
-    // The Rodin paragraph says "the museum"; the lead says it is the V&A.
+  it("takes a name its article's first sentence gives as the subject of the article's other passages", () => {
+    // The Rodin paragraph says "the museum"; the article's first sentence says it is the V&A.
     const reply = engine().answer("Who donated Rodin's works to the V&A?");
     expect(reply.answered, reply.message).toBe(true);
     expect(reply.answer).toContain('Auguste Rodin donated eighteen of his works');
     expect(reply.citations[0]).toMatchObject({ id: 'museum', paragraph: 2 });
+  });
+
+  it("takes the name from the lead's first sentence only", () => {
+    // The lead mentions the BBC after its first sentence: the article is not about the BBC.
+    const reply = engine().answer('Which BBC crew interviewed the keeper of tapestries?');
+    expect(reply.answered && reply.citations[0]?.paragraph === 3, reply.message).toBe(false);
   });
 
   it("does not take the name from another article's lead", () => {
