@@ -303,6 +303,9 @@ describe('names a passage lacks', () => {
         'The most valuable player award of the farming cooperative league went to a rice grower from Carolina.',
       ),
       'visit.md': article({ id: 'visit', title: 'Visitors', date: '2020-03-01' }, 'The Panthers visited the APO secretariat in Tokyo in March.'),
+      'buses.md': article({ id: 'buses', title: 'Transit in the city', date: '2020-05-01' }, 'The city buses of New York carry two million riders each day.'),
+      'vote.md': article({ id: 'vote', title: 'A vote', date: '2020-05-02' }, 'New Yorkers voted on the transit plan in November. Portal clubs voted too.'),
+      'fair.md': article({ id: 'fair', title: 'The county fair', date: '2020-06-01' }, 'The port of the fair opened in June.'),
       'museum.md': article(
         { id: 'museum', title: 'Victoria and Albert Museum', date: '2020-04-01' },
         [
@@ -337,6 +340,18 @@ describe('names a passage lacks', () => {
     // The lead mentions the BBC after its first sentence: the article is not about the BBC.
     const reply = engine().answer('Which BBC crew interviewed the keeper of tapestries?');
     expect(reply.answered && reply.citations[0]?.paragraph === 3, reply.message).toBe(false);
+  });
+
+  it('takes the people of a place the passage names for that place: "New Yorkers" for "New York"', () => {
+    const reply = engine().answer('How many New Yorkers ride the city buses each day?');
+    expect(reply.answered, reply.message).toBe(true);
+    expect(reply.answer).toContain('two million riders');
+  });
+
+  it('takes no other longer word for a name', () => {
+    // "Portal" begins with "port", but "-al" makes no people of a place.
+    const reply = engine().answer('When did the Portal of the fair open?');
+    expect(reply.answered && reply.citations[0]?.id === 'fair', reply.message).toBe(false);
   });
 
   it("does not take the name from another article's lead", () => {

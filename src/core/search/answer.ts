@@ -288,6 +288,7 @@ function lacksName(snapshot: Snapshot, analyzed: AnalyzedQuestion, candidate: Ca
   for (let i = 0; i < analyzed.units.length; i++) {
     const unit = analyzed.units[i] as QueryUnit;
     if (unit.kind !== 'term' || !unit.isName || unit.carried || (candidate.matches[i] ?? 0) > 0) continue;
+    if (namesPeopleOf(unit, readingOf(snapshot, candidate.passage).whole.terms)) continue;
     if (lead === undefined) {
       const first = leadOf(snapshot, candidate.passage.article);
       lead = first === undefined || first === candidate.passage ? null : first;
@@ -309,6 +310,23 @@ function openingHas(snapshot: Snapshot, lead: Passage, unit: QueryUnit & { kind:
   const opening = readingOf(snapshot, lead).sentences[0];
   return opening !== undefined && unitMatch(unit, opening.features) > 0;
 }
+
+/**
+ * Whether a name of the question is the name of the people of a place the passage names: "New
+ * Yorkers" for "New York", "Kenyans" for "Kenya", "Tibetans" for "Tibet". The passage's index term
+ * begins the name as written, and what is left is an ending that makes a people of a place.
+ */
+function namesPeopleOf(unit: QueryUnit & { kind: 'term' }, terms: ReadonlySet<string>): boolean {
+  const written = (unit.words[0] ?? '').toLowerCase().replace(POSSESSIVE, '');
+  for (const term of terms) {
+    if (term.length >= MIN_PLACE_LENGTH && written.length > term.length && written.startsWith(term) && PEOPLE_ENDING.test(written.slice(term.length))) return true;
+  }
+  return false;
+}
+
+/** Endings that make a people of a place ("-ers", "-ans", "-ese"), and the shortest place. */
+const PEOPLE_ENDING = /^(?:n|an|ian|er|ese|i|ite)s?$/;
+const MIN_PLACE_LENGTH = 4;
 
 /** "Apple's": the name is "Apple". */
 const POSSESSIVE = /['’]s$/i;
