@@ -237,6 +237,8 @@ interface Candidate {
   /** Share of the question's weight the passage covers, 0 to 1. */
   readonly coverage: number;
   readonly bestSentence: ReadSentence;
+  /** The index terms of the passage with its article's title. */
+  readonly terms: ReadonlySet<string>;
 }
 
 /** Reads a found passage for the question: how well it and each of its sentences match. Undefined if it has no sentence. */
@@ -262,7 +264,7 @@ function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: Sea
     if (read.quotable && (bestSentence === undefined || betterSentence(read, bestSentence))) bestSentence = read;
   }
   if (bestSentence === undefined) return undefined;
-  return { passage, searchScore: result.score, sentences, matches, coverage: coverage(analyzed.units, matches), bestSentence };
+  return { passage, searchScore: result.score, sentences, matches, coverage: coverage(analyzed.units, matches), bestSentence, terms: reading.whole.terms };
 }
 
 /** A passage read for answering (its sentences, features and dates), read once and kept in the snapshot's cache. */
@@ -288,7 +290,7 @@ function lacksName(snapshot: Snapshot, analyzed: AnalyzedQuestion, candidate: Ca
   for (let i = 0; i < analyzed.units.length; i++) {
     const unit = analyzed.units[i] as QueryUnit;
     if (unit.kind !== 'term' || !unit.isName || unit.carried || (candidate.matches[i] ?? 0) > 0) continue;
-    if (namesPeopleOf(unit, readingOf(snapshot, candidate.passage).whole.terms)) continue;
+    if (namesPeopleOf(unit, candidate.terms)) continue;
     if (lead === undefined) {
       const first = leadOf(snapshot, candidate.passage.article);
       lead = first === undefined || first === candidate.passage ? null : first;
