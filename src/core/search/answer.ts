@@ -17,7 +17,7 @@ import type {
   Highlight,
 } from '../types.js';
 import { questionTokens, unitMatch, type TextFeatures } from './match.js';
-import { readPassageText } from './passageReading.js';
+import { readPassageText, type PassageReading } from './passageReading.js';
 import { distanceInDays, wantedKeys, type Period } from './periods.js';
 import { analyzeQuestion, type AnalyzedQuestion, type Carried, type QueryUnit } from './query.js';
 import { namedUnmatchedWords, suggestQuestions, type AnswersFrom } from './rephrase.js';
@@ -138,9 +138,9 @@ export function answerQuestion(
   const minCoverage = short ? MIN_SHORT_QUESTION_COVERAGE : MIN_PASSAGE_COVERAGE;
   // A passage that lacks a name the question gives (a capitalised word, an acronym) answers
   // another question: "Which Carolina Panthers player..." is not answered from a passage about
-  // another team, however many of its other words match. Only passages that have them all may
-  // answer, and among them first those that cover enough of the question, however long their
-  // sentences (a long one scores less).
+  // another team, however many of its other words match. Only passages that have them all (or
+  // whose article's first sentence has them, see `lacksName`) may answer, and among them first
+  // those that cover enough of the question, however long their sentences (a long one scores less).
   const named = candidates.filter((candidate) => !lacksName(snapshot, analyzed, candidate));
   const eligible = named.filter((candidate) => candidate.coverage >= minCoverage);
   const best = pickSentence(eligible.length > 0 ? eligible : named);
@@ -268,7 +268,7 @@ function readPassage(snapshot: Snapshot, analyzed: AnalyzedQuestion, result: Sea
 }
 
 /** A passage read for answering (its sentences, features and dates), read once and kept in the snapshot's cache. */
-function readingOf(snapshot: Snapshot, passage: Passage): ReturnType<typeof readPassageText> {
+function readingOf(snapshot: Snapshot, passage: Passage): PassageReading {
   return snapshot.readings.get(passage.index, () => {
     const periodsOf = snapshot.periods.get(passage.article.id);
     const articlePeriods = periodsOf ? [...periodsOf.dated, ...periodsOf.mentioned] : [];
@@ -278,7 +278,8 @@ function readingOf(snapshot: Snapshot, passage: Passage): ReturnType<typeof read
 
 /**
  * Whether the question names something (its own words, not carried over) that neither the passage
- * nor the first sentence of its article has. That sentence names what the whole article is about:
+ * (as the people of a place it names, "New Yorkers": `namesPeopleOf`) nor the first sentence of
+ * its article has. That sentence names what the whole article is about:
  * "Who donated Rodin's works to the V&A?" is answered by a paragraph of the V&A's article that says
  * "the museum", since the article opens with "The Victoria and Albert Museum (often abbreviated as
  * the V&A)...". A name further down the first paragraph is one thing the article mentions, not its
@@ -321,7 +322,8 @@ function openingHas(snapshot: Snapshot, lead: Passage, unit: QueryUnit & { kind:
 function namesPeopleOf(unit: QueryUnit & { kind: 'term' }, terms: ReadonlySet<string>): boolean {
   const written = (unit.words[0] ?? '').toLowerCase().replace(POSSESSIVE, '');
   for (const term of terms) {
-    if (term.length >= MIN_PLACE_LENGTH && written.length > term.length && written.startsWith(term) && PEOPLE_ENDING.test(written.slice(term.length))) return true;
+    const place = term.length >= MIN_PLACE_LENGTH && written.length > term.length && written.startsWith(term);
+    if (place && PEOPLE_ENDING.test(written.slice(term.length))) return true;
   }
   return false;
 }

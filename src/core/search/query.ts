@@ -112,8 +112,10 @@ export function analyzeQuestion(snapshot: Snapshot, question: string, carried?: 
   // acronym's meaning or another name are only phrasing.
   const spellsOut = ASKS_WHAT_ACRONYM_MEANS.test(question);
   const otherName = ASKS_ANOTHER_NAME.test(question);
+  const isPhrasing = (token: Token): boolean =>
+    (spellsOut && ACRONYM_PHRASING.has(token.lower)) || (otherName && ANOTHER_NAME_PHRASING.has(token.lower));
   const isContent = (token: Token): boolean =>
-    !token.stop && !QUESTION_FILLERS.has(token.lower) && !asksAmount(token) && !pointers.has(token.lower) && !(spellsOut && ACRONYM_PHRASING.has(token.lower)) && !(otherName && ANOTHER_NAME_PHRASING.has(token.lower));
+    !token.stop && !QUESTION_FILLERS.has(token.lower) && !asksAmount(token) && !pointers.has(token.lower) && !isPhrasing(token);
   const idf = (key: string): number => inverseDocumentFrequency(snapshot, key);
 
   const units: QueryUnit[] = [];
