@@ -123,7 +123,8 @@ describe('questions that ask what an acronym stands for', () => {
       { id: 'centre', title: 'A training centre opens', date: '2021-04-01' },
       'The centre opened in March and KPC staff ran its first course.\n\n' +
         'It was built by the Korea Productivity Center (KPC), which trains managers.\n\n' +
-        'KPC plans three more centres and KPC trainers will visit each of them.',
+        'KPC plans three more centres and KPC trainers will visit each of them.\n\n' +
+        'The Agency for Research and Training (ART) keeps an art library.',
     ),
   };
   const engine = engineOver(files);
@@ -136,15 +137,18 @@ describe('questions that ask what an acronym stands for', () => {
       const analyzed = analyzeQuestion(snapshot, 'What does KPC stand for?');
       expect(analyzed.searchTerms).toEqual(termsOf('KPC Korea Productivity Center'));
       expect(analyzeQuestion(snapshot, 'What is the full name of the KPC?').searchTerms).toEqual(termsOf('KPC Korea Productivity Center'));
+      expect(analyzeQuestion(snapshot, 'What is another name for the KPC?').searchTerms).toEqual(termsOf('KPC Korea Productivity Center'));
       // Asked for anything else, an acronym the articles use is only itself.
       expect(analyzeQuestion(snapshot, 'Where does KPC stand?').searchTerms).toEqual(termsOf('KPC stand'));
+      // Asked for another name, only a word written as an acronym is one: "art" is not ART.
+      expect(analyzeQuestion(snapshot, 'What is another name for the art library?').searchTerms).toEqual(termsOf('art library'));
     } finally {
       await folder.cleanup();
     }
   });
 
   it('quotes the sentence that spells the acronym out', () => {
-    for (const question of ['What does KPC stand for?', 'What is KPC short for?', 'What is the full name of the KPC?']) {
+    for (const question of ['What does KPC stand for?', 'What is KPC short for?', 'What is the full name of the KPC?', 'What is another name for the KPC?']) {
       const reply = engine().answer(question);
       expect(reply.answered, question).toBe(true);
       expect(reply.answer, question).toContain('Korea Productivity Center (KPC)');

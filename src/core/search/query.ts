@@ -63,6 +63,8 @@ const UNKNOWN_WORD_SHARE = 0.6;
 const ASKS_ANOTHER_NAME = /\b(?:another|other)\s+(?:word|name|term|phrase)s?\b|\bsynonyms?\b/i;
 /** ...and the words that say so: the answer's sentence has the other name, rarely these. */
 const ANOTHER_NAME_PHRASING: ReadonlySet<string> = new Set(['another', 'other', 'word', 'words', 'name', 'names', 'term', 'terms', 'phrase', 'phrases', 'synonym', 'synonyms', 'meaning', 'means']);
+/** A word written as an acronym: two capitals or more, perhaps with a plural "s" ("KPC", "SMEs"). */
+const WRITTEN_AS_ACRONYM = /^\p{Lu}[\p{Lu}\p{N}&]+s?$/u;
 /** Words carried over from an earlier question weigh this much of their own weight: below the question's own. */
 export const CARRIED_SHARE = 0.5;
 
@@ -145,13 +147,16 @@ export function analyzeQuestion(snapshot: Snapshot, question: string, carried?: 
 
   const seen = new Set<string>();
   // An acronym no article uses as a word, but one defines ("NYC"), stands for its words. When the
-  // question asks what an acronym means, the acronym and its words are asked for alike: the
-  // answer is the sentence that spells it out ("Korea Productivity Center (KPC)").
+  // question asks what an acronym means, or for another name of it, the acronym and its words are
+  // asked for alike: the answer is the sentence that spells it out ("Korea Productivity Center
+  // (KPC)").
+  // (Asked for another name, only a word written as an acronym is one: "the art library" is not ART.)
+  const asksMeaning = (token: Token): boolean => spellsOut || (otherName && WRITTEN_AS_ACRONYM.test(token.surface));
   const expanded = new Map<number, readonly string[]>();
   tokens.forEach((token, i) => {
     const used = snapshot.documentFrequency.has(token.term);
-    const words = used && !spellsOut ? undefined : snapshot.acronyms.get(acronymKey(token.lower));
-    if (words !== undefined && isContent(token) && (spellsOut || !covered.has(i))) expanded.set(i, words);
+    const words = used && !asksMeaning(token) ? undefined : snapshot.acronyms.get(acronymKey(token.lower));
+    if (words !== undefined && isContent(token) && (asksMeaning(token) || !covered.has(i))) expanded.set(i, words);
   });
   const addTerm = (term: string, token: Token, i: number): void => {
     if (seen.has(term)) return;
