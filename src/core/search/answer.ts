@@ -3,7 +3,7 @@ import { declineHeadline } from '../declines.js';
 import { looksNotEnglish } from '../text/language.js';
 import { smallTalkOf } from '../text/smallTalk.js';
 import type { Sentence } from '../text/sentences.js';
-import type { Token } from '../text/analyze.js';
+import { lowerWord, type Token } from '../text/analyze.js';
 import type {
   AlternativeAnswer,
   Answer,
@@ -24,7 +24,7 @@ import { namedUnmatchedWords, suggestQuestions, type AnswersFrom } from './rephr
 import { mayRead, search, unmatchedUnits } from './retrieve.js';
 import { coverage, coverageInContext, sentenceScore, withAntecedent } from './sentenceScore.js';
 import { buildSnippet, mergeHighlights, snippetWindow } from './snippet.js';
-import type { Passage, Snapshot } from './snapshot.js';
+import { passagesOf, type Passage, type Snapshot } from './snapshot.js';
 
 export interface AnswerSettings {
   /** Longer questions are declined with reason `too-long`. */
@@ -293,7 +293,7 @@ function lacksName(snapshot: Snapshot, analyzed: AnalyzedQuestion, candidate: Ca
     if (unit.kind !== 'term' || !unit.isName || unit.carried || (candidate.matches[i] ?? 0) > 0) continue;
     if (namesPeopleOf(unit, candidate.terms)) continue;
     if (lead === undefined) {
-      const first = leadOf(snapshot, candidate.passage.article);
+      const first = passagesOf(snapshot, candidate.passage.article.id)[0];
       lead = first === undefined || first === candidate.passage ? null : first;
     }
     if (lead === null || !openingHas(snapshot, lead, unit)) return true;
@@ -320,7 +320,7 @@ function openingHas(snapshot: Snapshot, lead: Passage, unit: QueryUnit & { kind:
  * begins the name as written, and what is left is an ending that makes a people of a place.
  */
 function namesPeopleOf(unit: QueryUnit & { kind: 'term' }, terms: ReadonlySet<string>): boolean {
-  const written = (unit.words[0] ?? '').toLowerCase().replace(POSSESSIVE, '');
+  const written = lowerWord(unit.words[0] ?? '');
   for (const term of terms) {
     const place = term.length >= MIN_PLACE_LENGTH && written.length > term.length && written.startsWith(term);
     if (place && PEOPLE_ENDING.test(written.slice(term.length))) return true;
@@ -335,18 +335,6 @@ const MIN_PLACE_LENGTH = 4;
 /** "Apple's": the name is "Apple". */
 const POSSESSIVE = /['’]s$/i;
 
-/** Per snapshot, each article's first quotable passage: found in one pass over the passages, the first time one is asked for. */
-const leads = new WeakMap<Snapshot, Map<Article, Passage>>();
-
-function leadOf(snapshot: Snapshot, article: Article): Passage | undefined {
-  let byArticle = leads.get(snapshot);
-  if (byArticle === undefined) {
-    byArticle = new Map();
-    for (const passage of snapshot.passages) if (passage.quotable && !byArticle.has(passage.article)) byArticle.set(passage.article, passage);
-    leads.set(snapshot, byArticle);
-  }
-  return byArticle.get(article);
-}
 
 /**
  * Whether a sentence makes a better quote than another: one that covers enough of the question to

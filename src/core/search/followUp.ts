@@ -6,7 +6,7 @@ import type { Answer, AnswerContext, ArticleRef, Audience, ConversationTurn, Cit
 import { answerQuestion, declined, refOf, type AnswerSettings } from './answer.js';
 import { mayRead } from './retrieve.js';
 import { findPeriods, wantedKeys, type Period } from './periods.js';
-import { articleById, type Passage, type Snapshot } from './snapshot.js';
+import { articleById, passagesOf, type Passage, type Snapshot } from './snapshot.js';
 
 /**
  * Follow-up questions. A question that points back ("who conducted it?", "and in 2017?", "what
@@ -168,22 +168,4 @@ function more(snapshot: Snapshot, question: string, audience: Audience, previous
 
 function citationOfWhole(passage: Passage): Citation {
   return Object.assign(refOf(passage.article), { paragraph: passage.paragraph, snippet: passage.text, highlights: [], score: 0 });
-}
-
-const passagesByArticle = new WeakMap<Snapshot, Map<string, Passage[]>>();
-
-/** An article's quotable passages in paragraph order, grouped once per snapshot. */
-function passagesOf(snapshot: Snapshot, articleId: string): readonly Passage[] {
-  let byArticle = passagesByArticle.get(snapshot);
-  if (byArticle === undefined) {
-    byArticle = new Map();
-    for (const passage of snapshot.passages) {
-      if (!passage.quotable) continue;
-      const list = byArticle.get(passage.article.id) ?? [];
-      list.push(passage);
-      byArticle.set(passage.article.id, list);
-    }
-    passagesByArticle.set(snapshot, byArticle);
-  }
-  return byArticle.get(articleId) ?? [];
 }

@@ -149,8 +149,8 @@ export function analyzeQuestion(snapshot: Snapshot, question: string, carried?: 
   // An acronym no article uses as a word, but one defines ("NYC"), stands for its words. When the
   // question asks what an acronym means, or for another name of it, the acronym and its words are
   // asked for alike: the answer is the sentence that spells it out ("Korea Productivity Center
-  // (KPC)").
-  // (Asked for another name, only a word written as an acronym is one: "the art library" is not ART.)
+  // (KPC)"). Asked for another name, only a word written as an acronym is one: "the art library"
+  // is not ART.
   const asksMeaning = (token: Token): boolean => spellsOut || (otherName && WRITTEN_AS_ACRONYM.test(token.surface));
   const expanded = new Map<number, readonly string[]>();
   tokens.forEach((token, i) => {

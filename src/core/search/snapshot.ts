@@ -395,3 +395,21 @@ export function articleById(snapshot: Snapshot, id: string): Article | undefined
   }
   return byId.get(id);
 }
+
+const passagesByArticle = new WeakMap<Snapshot, Map<string, Passage[]>>();
+
+/** An article's quotable passages in paragraph order, grouped once per snapshot. */
+export function passagesOf(snapshot: Snapshot, articleId: string): readonly Passage[] {
+  let byArticle = passagesByArticle.get(snapshot);
+  if (byArticle === undefined) {
+    byArticle = new Map();
+    for (const passage of snapshot.passages) {
+      if (!passage.quotable) continue;
+      const list = byArticle.get(passage.article.id) ?? [];
+      list.push(passage);
+      byArticle.set(passage.article.id, list);
+    }
+    passagesByArticle.set(snapshot, byArticle);
+  }
+  return byArticle.get(articleId) ?? [];
+}
