@@ -3,6 +3,7 @@ import { createEngine, type KnowledgeEngine } from '../src/core/index.js';
 import { acronymKey, findAcronyms, learnAcronyms, titleInitials } from '../src/core/knowledge/acronyms.js';
 import { tokenize } from '../src/core/text/analyze.js';
 import { irregularBase } from '../src/core/text/lemmas.js';
+import { isOwnNumber, otherNumberTerm } from '../src/core/text/numbers.js';
 import { synonymsOf } from '../src/core/text/synonyms.js';
 import { EMPTY_GLOSSARY, loadKnowledge, parseArticle } from '../src/core/index.js';
 import { unitMatch } from '../src/core/search/match.js';
@@ -362,6 +363,59 @@ describe('names a passage lacks', () => {
     // The V&A's lead does not make the Panthers' visit a V&A one, nor the V&A a visitor.
     const reply = engine().answer('When did the Panthers visit the V&A?');
     expect(reply.answered && reply.citations[0]?.id === 'visit', reply.message).toBe(false);
+  });
+});
+
+describe('numbers the question gives', () => {
+  const engine = engineOver({
+    'league.md': article(
+      { id: 'league', title: 'The cooperative league', date: '2020-02-01' },
+      'The farming cooperative league played 16 games in its regular season, and the rice growers won most of them.',
+    ),
+    'tour.md': article({ id: 'tour', title: 'A study tour', date: '2020-03-01' }, 'The study tour visited three factories in Osaka and eighty farms near Kobe.'),
+    'mission.md': article({ id: 'mission', title: 'Apollo missions', date: '2020-04-01' }, 'One of the crews named their flight Apollo 1 before the fire.'),
+  });
+
+  it('does not answer from a passage that lacks a number the question gives, however many other words it has', () => {
+    const reply = engine().answer('How many teams won 15 regular season games in the farming cooperative league?');
+    expect(reply.answered, `quoted: ${reply.answer}`).toBe(false);
+  });
+
+  it('answers from the passage that has the number', () => {
+    const reply = engine().answer('Who won most of the 16 games of the regular season?');
+    expect(reply.answered, reply.message).toBe(true);
+    expect(reply.citations[0]?.id).toBe('league');
+  });
+
+  it('takes a number written as a word for the same number in digits, and back', () => {
+    const byDigits = engine().answer('Which 3 factories did the study tour visit?');
+    expect(byDigits.answered, byDigits.message).toBe(true);
+    expect(byDigits.citations[0]?.id).toBe('tour');
+    const snapshot = buildSnapshot({ articles: [], glossary: EMPTY_GLOSSARY, errors: [], warnings: [] }, { version: 1, knowledgeDir: '' });
+    const [eighty] = analyzeQuestion(snapshot, 'eighty').units;
+    const [digits] = analyzeQuestion(snapshot, '80').units;
+    const farms = readPassageText('Farms', 'The tour saw 80 farms.', EMPTY_GLOSSARY, []).whole;
+    const words = readPassageText('Farms', 'The tour saw eighty farms.', EMPTY_GLOSSARY, []).whole;
+    expect(eighty && unitMatch(eighty, farms)).toBe(1);
+    expect(digits && unitMatch(digits, words)).toBe(1);
+  });
+
+  it('does not take "one" for the number 1: it is far more often a pronoun', () => {
+    expect(otherNumberTerm('1')).toBeUndefined();
+    expect(otherNumberTerm('3')).toBe(tokenize('three')[0]?.term);
+  });
+
+  it('reads the parts of a range, a score, a large number or a date as one number', () => {
+    const own = (text: string): string[] => {
+      const words = tokenize(text);
+      return words.filter((_, i) => isOwnNumber(text, words, i)).map((w) => w.surface);
+    };
+    expect(own('the 2013-14 season')).toEqual(['2013']);
+    expect(own('a 15–1 record')).toEqual(['15']);
+    expect(own('sales of 100,000,000 units')).toEqual(['100']);
+    expect(own('the c1622-23 sculpture')).toEqual([]);
+    expect(own('by 2/21/2016')).toEqual([]);
+    expect(own('the 16-game schedule of Apollo 12')).toEqual(['16', '12']);
   });
 });
 

@@ -119,7 +119,7 @@ export function answerQuestion(
   if (results.length === 0 || (ownUnits.length > 0 && unmatched.length === ownUnits.length)) {
     return decline('no-match', { unmatchedTerms: unmatchedWords });
   }
-  if (unmatched.some((unit) => unit.kind === 'term' && unit.isName)) {
+  if (unmatched.some((unit) => unit.kind === 'term' && (unit.isName || unit.isNumber === true))) {
     return decline('unknown-name', { unmatchedTerms: unmatchedWords, nearest });
   }
 
@@ -290,7 +290,7 @@ function lacksName(snapshot: Snapshot, analyzed: AnalyzedQuestion, candidate: Ca
   let lead: Passage | null | undefined;
   for (let i = 0; i < analyzed.units.length; i++) {
     const unit = analyzed.units[i] as QueryUnit;
-    if (unit.kind !== 'term' || !unit.isName || unit.carried || (candidate.matches[i] ?? 0) > 0) continue;
+    if (unit.kind !== 'term' || !(unit.isName || unit.isNumber === true) || unit.carried || (candidate.matches[i] ?? 0) > 0) continue;
     if (namesPeopleOf(unit, candidate.terms)) continue;
     if (lead === undefined) {
       const first = passagesOf(snapshot, candidate.passage.article.id)[0];

@@ -80,6 +80,7 @@ export function unitMatch(unit: QueryUnit, features: TextFeatures): number {
   switch (unit.kind) {
     case 'term': {
       if (features.terms.has(unit.term)) return 1;
+      if (unit.sameNumber !== undefined && features.terms.has(unit.sameNumber)) return 1;
       const synonym = hasAny(features.terms, synonymTerms(unit)) ? SYNONYM_WEIGHT : 0;
       // As in retrieval, a word the knowledge uses is only ever matched as it is (or as a synonym).
       if (unit.known) return synonym;

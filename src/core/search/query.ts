@@ -1,6 +1,7 @@
 import { acronymKey } from '../knowledge/acronyms.js';
 import { findConcepts } from '../knowledge/glossary.js';
 import { tokenize, type Token } from '../text/analyze.js';
+import { isOwnNumber, otherNumberTerm } from '../text/numbers.js';
 import { AMOUNT_WORDS, QUESTION_FILLERS } from '../text/stopWords.js';
 import { allowedEdits, FUZZY_WEIGHT, termMatch } from './match.js';
 import { findPeriods, type Period } from './periods.js';
@@ -23,6 +24,10 @@ export type QueryUnit =
       readonly weight: number;
       /** Carried over from an earlier question of the conversation, not asked in this one. */
       readonly carried?: boolean;
+      /** A number the question gives of its own ("15 games"): like a name, a passage must have it. */
+      readonly isNumber?: boolean;
+      /** The same number written the other way: "three" for "3", "80" for "eighty". */
+      readonly sameNumber?: string;
     }
   | {
       readonly kind: 'concept';
@@ -178,7 +183,18 @@ export function analyzeQuestion(snapshot: Snapshot, question: string, carried?: 
     // ("held"): it weighs less than the rarest word the articles do use, but still a lot.
     const weight = known ? idf(token.term) : UNKNOWN_WORD_SHARE * idf(token.term);
     seen.add(token.term);
-    units.push({ kind: 'term', term: token.term, words: [token.surface], isName: looksLikeName(token, i), known, focus: isFocus(tokens, i), weight });
+    const sameNumber = otherNumberTerm(token.term);
+    units.push({
+      kind: 'term',
+      term: token.term,
+      words: [token.surface],
+      isName: looksLikeName(token, i),
+      known,
+      focus: isFocus(tokens, i),
+      weight,
+      ...(isOwnNumber(question, tokens, i) ? { isNumber: true } : {}),
+      ...(sameNumber === undefined ? {} : { sameNumber }),
+    });
   });
 
   if (carried) addCarriedUnits(snapshot, carried.words, units, seen);
@@ -186,6 +202,8 @@ export function analyzeQuestion(snapshot: Snapshot, question: string, carried?: 
   const ownTerms = tokens.flatMap((token, i) => {
     if (!isContent(token)) return [];
     const expansion = expanded.get(i) ?? [];
+    const sameNumber = otherNumberTerm(token.term);
+    if (sameNumber !== undefined) return [token.term, sameNumber];
     return snapshot.documentFrequency.has(token.term) || expansion.length === 0 ? [token.term, ...expansion] : expansion;
   });
   const searchTerms = [...new Set([...ownTerms, ...units.flatMap(carriedTerms)])];

@@ -309,7 +309,7 @@ export function unmatchedUnits(analyzed: AnalyzedQuestion, results: readonly Sea
     return false;
   };
   return analyzed.units.filter((unit) => {
-    if (unit.kind === 'term') return !matched(unit.term);
+    if (unit.kind === 'term') return !matched(unit.term) && !(unit.sameNumber !== undefined && found.has(unit.sameNumber));
     if (unit.kind === 'concept') return !found.has(unit.concept) && !unit.terms.some(matched);
     return snapshot.passages.length === 0;
   });
