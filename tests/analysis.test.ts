@@ -366,6 +366,35 @@ describe('names a passage lacks', () => {
   });
 });
 
+describe('a passage that covers little of the question, outscored by one set aside', () => {
+  const engine = engineOver({
+    'record.md': article(
+      { id: 'record', title: 'League records', date: '2020-02-01' },
+      'The rice growers of the farming league set the regular season passing record in March.',
+    ),
+    'visit.md': article(
+      { id: 'visit', title: 'Visitors', date: '2020-03-01' },
+      'A Panthers player visited the APO secretariat in Tokyo after the regular season.',
+    ),
+    'tour.md': article({ id: 'tour', title: 'A study tour', date: '2020-04-01' }, 'The study tour visited three factories in Osaka and eighty farms near Kobe.'),
+    'fair.md': article({ id: 'fair', title: 'The county fair', date: '2020-05-01' }, 'The port of the fair opened in June with a record crowd.'),
+  });
+
+  it('is not quoted: the question is about what the better passage lacks', () => {
+    // The record passage matches best but lacks "Panthers"; the visit passage has the name and
+    // under half of the rest of the question.
+    const reply = engine().answer('Which Panthers player set the regular season passing record in Tokyo last year?');
+    expect(reply.answered, `quoted: ${reply.answer}`).toBe(false);
+    expect(reply.decline?.reason).toBe('weak-match');
+  });
+
+  it('does not stop a passage that covers most of the question', () => {
+    const reply = engine().answer('Which Panthers player visited Tokyo after the season last year?');
+    expect(reply.answered, reply.message).toBe(true);
+    expect(reply.citations[0]?.id).toBe('visit');
+  });
+});
+
 describe('numbers the question gives', () => {
   const engine = engineOver({
     'league.md': article(
