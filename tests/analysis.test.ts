@@ -366,6 +366,9 @@ describe('names a passage lacks', () => {
   });
 });
 
+/** An article with numbers in words, for the blocks below. */
+const STUDY_TOUR = article({ id: 'tour', title: 'A study tour', date: '2020-04-01' }, 'The study tour visited three factories in Osaka and eighty farms near Kobe.');
+
 describe('a passage that covers little of the question, outscored by one set aside', () => {
   const engine = engineOver({
     'record.md': article(
@@ -376,7 +379,7 @@ describe('a passage that covers little of the question, outscored by one set asi
       { id: 'visit', title: 'Visitors', date: '2020-03-01' },
       'A Panthers player visited the APO secretariat in Tokyo after the regular season.',
     ),
-    'tour.md': article({ id: 'tour', title: 'A study tour', date: '2020-04-01' }, 'The study tour visited three factories in Osaka and eighty farms near Kobe.'),
+    'tour.md': STUDY_TOUR,
     'fair.md': article({ id: 'fair', title: 'The county fair', date: '2020-05-01' }, 'The port of the fair opened in June with a record crowd.'),
   });
 
@@ -401,7 +404,7 @@ describe('numbers the question gives', () => {
       { id: 'league', title: 'The cooperative league', date: '2020-02-01' },
       'The farming cooperative league played 16 games in its regular season, and the rice growers won most of them.',
     ),
-    'tour.md': article({ id: 'tour', title: 'A study tour', date: '2020-03-01' }, 'The study tour visited three factories in Osaka and eighty farms near Kobe.'),
+    'tour.md': STUDY_TOUR,
     'mission.md': article({ id: 'mission', title: 'Apollo missions', date: '2020-04-01' }, 'One of the crews named their flight Apollo 1 before the fire.'),
   });
 
