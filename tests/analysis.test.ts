@@ -451,6 +451,42 @@ describe('numbers the question gives', () => {
   });
 });
 
+describe('words the knowledge never uses, read as the beginning of a word', () => {
+  const snapshot = buildSnapshot({ articles: [], glossary: EMPTY_GLOSSARY, errors: [], warnings: [] }, { version: 1, knowledgeDir: '' });
+  const matchOf = (word: string, text: string): number => {
+    const [unit] = analyzeQuestion(snapshot, word).units;
+    return unit === undefined ? 0 : unitMatch(unit, readPassageText('Text', text, EMPTY_GLOSSARY, []).whole);
+  };
+
+  it('reads a word cut short, or a name, as the beginning of any longer word', () => {
+    expect(matchOf('incub', 'Visits to incubators.')).toBeGreaterThan(0);
+    expect(matchOf('What did Gyeong show?', 'The Gyeonggi Center for Creative Economy.')).toBeGreaterThan(0);
+  });
+
+  it('reads an English word as the beginning of its own forms only, a short ending away', () => {
+    expect(matchOf('rediscovered', 'The rediscovery of the palace.')).toBeGreaterThan(0);
+    expect(matchOf('part', 'The APO welcomed the participants.')).toBe(0);
+  });
+});
+
+describe('questions that ask for a share', () => {
+  const engine = engineOver({
+    'jobs.md': article({ id: 'jobs', title: 'SMEs and employment', date: '2020-02-01' }, 'SMEs account for more than 60% of employment in member economies.'),
+    'seminar.md': article(
+      { id: 'seminar', title: 'A seminar', date: '2020-03-01' },
+      'Delegates shared strategies for the employment policies of SMEs at the seminar.',
+    ),
+  });
+
+  it('reads "what share of" as asking for a percentage, not for the word "share"', () => {
+    for (const question of ['What share of employment do SMEs provide?', 'What proportion of employment do SMEs provide?']) {
+      const reply = engine().answer(question);
+      expect(reply.answered, reply.message).toBe(true);
+      expect(reply.citations[0]?.id, question).toBe('jobs');
+    }
+  });
+});
+
 describe('synonyms (WordNet)', () => {
   it("gives the other words of a word's most common sense, for inflected forms too", () => {
     expect(synonymsOf('film')).toContain('movie');

@@ -61,8 +61,9 @@ describe('answer', () => {
   });
 
   describe('when an article holds a photo credit or a fragment', () => {
-    it('never quotes or cites the credit line "Photos: KPC"', () => {
-      const reply = engine.answer('Is the KPC part of the APO?');
+    it.each(['What did the KPC do?', 'What is the KPC?'])('never quotes or cites the credit line "Photos: KPC" (%s)', (question) => {
+      const reply = engine.answer(question);
+      expect(reply.answered, reply.message).toBe(true);
       expect(reply.answer).not.toMatch(/^Photos?:/);
       expect(reply.citations.map((c) => c.snippet)).not.toContainEqual(expect.stringMatching(/^Photos?: KPC$/));
       expect(JSON.stringify(reply)).not.toContain('Photos: KPC');
@@ -131,6 +132,11 @@ describe('answer', () => {
   });
 
   describe('when the question asks for an amount', () => {
+    it('reads "what share of" as asking for a percentage, and "jobs" as employment (the glossary)', () => {
+      expect(engine.answer('What share of jobs do SMEs provide?').answer).toContain('more than 60% of employment');
+      expect(engine.answer('What proportion of enterprises are SMEs?').answer).toContain('more than 95% of all enterprises');
+    });
+
     it('reads "how long" and "how many" as the kind of answer, not as words to find', () => {
       expect(engine.answer('how long was the 2018 OSM').answer).not.toContain('long-term');
       expect(engine.answer('How many participants attended the 2018 OSM?').answer).toContain('15 participants');
@@ -153,6 +159,14 @@ describe('answer', () => {
       expect(reply.answer).toContain('Korea Productivity Center (KPC) organized');
       // Three letters are too few to guess from: "Seo" is not Seoul.
       expect(engine.answer('Who organized the study mission in Seo?').answered).toBe(false);
+    });
+
+    it('does not read an English word as the beginning of another: "part" is not "participants"', () => {
+      // The knowledge never says whether the KPC is part of the APO; the sentence in which the
+      // APO "welcomed the participants" does not say so either.
+      const reply = engine.answer('Is the KPC part of the APO?');
+      expect(reply.answer ?? '').not.toContain('welcomed the participants');
+      expect(reply.answered, reply.message).toBe(false);
     });
 
     it('matches the beginning of a word', () => {

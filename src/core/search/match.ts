@@ -34,6 +34,13 @@ export function indexEdits(term: string): number {
   return edits === 1 && term.length >= 7 ? 2 : edits;
 }
 
+/**
+ * An English word the knowledge never uses stands for a word it begins only with an ending this
+ * long at most: its own forms ("rediscovered" for "rediscovery", "empowered" for "empowering"),
+ * not another word ("part" for "participants"). A word cut short ("incub") or a name has no limit.
+ */
+export const ENGLISH_WORD_ENDING = 3;
+
 /** Whether a query term may match longer words it begins ("incub" finds "incubators"). */
 export function allowsPrefix(term: string): boolean {
   return term.length >= 4 && !NUMBER.test(term);
@@ -51,9 +58,9 @@ export interface TextFeatures {
 }
 
 /** How strongly one token's term matches a query term: 1 exact, less for a prefix or a typo, else 0. */
-export function termMatch(queryTerm: string, term: string): number {
+export function termMatch(queryTerm: string, term: string, longestEnding = allowsPrefix(queryTerm) ? Infinity : 0): number {
   if (term === queryTerm) return 1;
-  if (allowsPrefix(queryTerm) && term.startsWith(queryTerm)) return PREFIX_WEIGHT;
+  if (term.length - queryTerm.length <= longestEnding && term.startsWith(queryTerm)) return PREFIX_WEIGHT;
   const edits = allowedEdits(queryTerm);
   if (edits > 0 && Math.abs(term.length - queryTerm.length) <= edits && editDistance(queryTerm, term, edits) <= edits) {
     return FUZZY_WEIGHT;
@@ -71,7 +78,7 @@ function looseMatch(unit: QueryUnit & { kind: 'term' }, term: string): number {
   let known = looseMatches.get(unit);
   if (known === undefined) looseMatches.set(unit, (known = new Map()));
   let match = known.get(term);
-  if (match === undefined) known.set(term, (match = termMatch(unit.term, term)));
+  if (match === undefined) known.set(term, (match = termMatch(unit.term, term, unit.longestEnding)));
   return match;
 }
 

@@ -1,9 +1,10 @@
 import { acronymKey } from '../knowledge/acronyms.js';
 import { findConcepts } from '../knowledge/glossary.js';
-import { tokenize, type Token } from '../text/analyze.js';
+import { termOf, tokenize, type Token } from '../text/analyze.js';
 import { isOwnNumber, otherNumberTerm } from '../text/numbers.js';
+import { isEnglishWord } from '../text/synonyms.js';
 import { AMOUNT_WORDS, QUESTION_FILLERS } from '../text/stopWords.js';
-import { allowedEdits, FUZZY_WEIGHT, termMatch } from './match.js';
+import { allowedEdits, allowsPrefix, ENGLISH_WORD_ENDING, FUZZY_WEIGHT, termMatch } from './match.js';
 import { findPeriods, type Period } from './periods.js';
 import type { Snapshot } from './snapshot.js';
 
@@ -19,6 +20,8 @@ export type QueryUnit =
       readonly isName: boolean;
       /** The knowledge uses this word: it is matched as it is, never as a typo or a word's beginning. */
       readonly known: boolean;
+      /** How many letters longer a word it begins may be, for a word the knowledge never uses (`termMatch`). */
+      readonly longestEnding?: number;
       /** The word right after "which" or "what": it names the kind of thing asked for. */
       readonly focus: boolean;
       readonly weight: number;
@@ -56,6 +59,8 @@ export interface AnalyzedQuestion {
   readonly meanWeight: number;
   /** The question, lowercased: what it names itself is not its answer. */
   readonly questionLower: string;
+  /** Terms of English words the knowledge never uses: they match words they begin only by a short ending (`ENGLISH_WORD_ENDING`). */
+  readonly englishWords: ReadonlySet<string>;
 }
 
 const PERIOD_WEIGHT = 1;
@@ -104,7 +109,7 @@ export function inverseDocumentFrequency(snapshot: Snapshot, key: string): numbe
  * words become units of their own, marked and weighing less than the question's own words.
  */
 export function analyzeQuestion(snapshot: Snapshot, question: string, carried?: Carried): AnalyzedQuestion {
-  const tokens = tokenize(question);
+  const tokens = asPercent(tokenize(question));
   const ownPeriods = findPeriods(question);
   const periods = ownPeriods.length > 0 || carried?.period === undefined ? ownPeriods : findPeriods(carried.period);
   const inPeriod = (token: Token): boolean =>
@@ -184,12 +189,14 @@ export function analyzeQuestion(snapshot: Snapshot, question: string, carried?: 
     const weight = known ? idf(token.term) : UNKNOWN_WORD_SHARE * idf(token.term);
     seen.add(token.term);
     const sameNumber = otherNumberTerm(token.term);
+    const isName = looksLikeName(token, i);
     units.push({
       kind: 'term',
       term: token.term,
       words: [token.surface],
-      isName: looksLikeName(token, i),
+      isName,
       known,
+      ...(known ? {} : { longestEnding: longestEndingOf(token, isName) }),
       focus: isFocus(tokens, i),
       weight,
       ...(isOwnNumber(question, tokens, i) ? { isNumber: true } : {}),
@@ -207,6 +214,9 @@ export function analyzeQuestion(snapshot: Snapshot, question: string, carried?: 
     return snapshot.documentFrequency.has(token.term) || expansion.length === 0 ? [token.term, ...expansion] : expansion;
   });
   const searchTerms = [...new Set([...ownTerms, ...units.flatMap(carriedTerms)])];
+  const englishWords = new Set(
+    units.flatMap((unit) => (unit.kind === 'term' && unit.longestEnding === ENGLISH_WORD_ENDING ? [unit.term] : [])),
+  );
   return {
     units,
     searchTerms,
@@ -216,6 +226,7 @@ export function analyzeQuestion(snapshot: Snapshot, question: string, carried?: 
     surfaceWords: new Set(tokens.filter(isContent).map((t) => t.lower)),
     meanWeight: units.reduce((sum, unit) => sum + unit.weight, 0) / Math.max(1, units.length),
     questionLower: question.toLowerCase(),
+    englishWords,
   };
 }
 
@@ -259,6 +270,28 @@ function carriedTerms(unit: QueryUnit): string[] {
 /** The kind of thing a question asks for, from its question words; undefined when they do not say. */
 export function kindOf(question: string): AnswerKind | undefined {
   return KIND_PATTERNS.find(([, pattern]) => pattern.test(question))?.[0];
+}
+
+/** How many letters longer a word the token begins may be, when the knowledge never uses the token (see `ENGLISH_WORD_ENDING`). */
+function longestEndingOf(token: Token, isName: boolean): number {
+  if (!allowsPrefix(token.term)) return 0;
+  return !isName && isEnglishWord(token.lower) ? ENGLISH_WORD_ENDING : Infinity;
+}
+
+/** Words that, asked for ("what share of jobs..."), ask for a percentage. */
+const PROPORTION_WORDS: ReadonlySet<string> = new Set(['share', 'proportion', 'fraction', 'percentage']);
+const PERCENT_TERM = termOf('percent');
+
+/**
+ * "What share of jobs...", "what proportion of firms...": the answer is a percentage, which an
+ * article writes "60%" (the word "percent", see `lowerWord`), not with the question's word.
+ */
+function asPercent(tokens: Token[]): Token[] {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as Token;
+    if (isFocus(tokens, i) && PROPORTION_WORDS.has(token.lower)) tokens[i] = { ...token, term: PERCENT_TERM };
+  }
+  return tokens;
 }
 
 /** The word right after "which" or "what" names the kind of thing the question asks for. */

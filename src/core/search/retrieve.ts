@@ -1,6 +1,6 @@
 import type { SearchResult } from 'minisearch';
 import type { Article, Audience } from '../types.js';
-import { allowsPrefix, indexEdits, termMatch, FUZZY_WEIGHT, PREFIX_WEIGHT } from './match.js';
+import { allowsPrefix, ENGLISH_WORD_ENDING, indexEdits, termMatch, FUZZY_WEIGHT, PREFIX_WEIGHT } from './match.js';
 import { indexedTerms } from './indexedTerms.js';
 import { wantedKeys, type Period } from './periods.js';
 import { analyzeQuestion, type AnalyzedQuestion, type QueryUnit } from './query.js';
@@ -176,7 +176,9 @@ function indexWords(snapshot: Snapshot, analyzed: AnalyzedQuestion): Word[] {
     if (snapshot.documentFrequency.has(term)) add(term, 1);
     else {
       const options = { prefix: allowsPrefix(term), maxEdits: indexEdits(term), weights: LOOSE_WEIGHTS };
-      for (const [match, weight] of indexedTerms(snapshot.index).expand(term, options)) add(match, weight);
+      const longest = analyzed.englishWords.has(term) ? term.length + ENGLISH_WORD_ENDING : Infinity;
+      // A match longer than that begins with the term: it is no typo (edits are fewer than its extra letters).
+      for (const [match, weight] of indexedTerms(snapshot.index).expand(term, options)) if (match.length <= longest) add(match, weight);
     }
   }
   return [
@@ -305,7 +307,8 @@ export function unmatchedUnits(analyzed: AnalyzedQuestion, results: readonly Sea
   for (const result of results) for (const term of result.terms) found.add(term);
   const matched = (queryTerm: string): boolean => {
     if (found.has(queryTerm)) return true;
-    for (const term of found) if (termMatch(queryTerm, term) > 0) return true;
+    const longestEnding = !allowsPrefix(queryTerm) ? 0 : analyzed.englishWords.has(queryTerm) ? ENGLISH_WORD_ENDING : Infinity;
+    for (const term of found) if (termMatch(queryTerm, term, longestEnding) > 0) return true;
     return false;
   };
   return analyzed.units.filter((unit) => {

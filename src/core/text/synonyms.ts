@@ -159,6 +159,33 @@ export function synonymsOf(lower: string): readonly string[] {
   return synonyms;
 }
 
+const words = new Map<string, boolean>();
+
+/**
+ * Whether WordNet has a lowercase word (or what it may be inflected from) as a noun, verb or
+ * adjective: an English word, not one cut short ("incub") or a name ("Gyeong"). Without WordNet
+ * installed, no word is.
+ */
+export function isEnglishWord(lower: string): boolean {
+  let known = words.get(lower);
+  if (known === undefined) {
+    known = false;
+    if (/^[a-z][a-z-]*$/.test(lower)) {
+      const buffer = Buffer.alloc(CHUNK);
+      for (const part of PARTS) {
+        const index = open(`index.${part}`);
+        if (index && baseForms(lower).some((base) => indexLine(index, base, buffer) !== undefined)) {
+          known = true;
+          break;
+        }
+      }
+    }
+    if (words.size >= CACHE_LIMIT) words.clear();
+    words.set(lower, known);
+  }
+  return known;
+}
+
 /** Closes the dictionary files (tests). */
 export function closeSynonyms(): void {
   for (const file of files.values()) if (file) closeSync(file.fd);
