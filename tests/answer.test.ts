@@ -161,6 +161,10 @@ describe('answer', () => {
       expect(engine.answer('Who organized the study mission in Seo?').answered).toBe(false);
     });
 
+    it('reads "opened" as inaugurated (the glossary)', () => {
+      expect(engine.answer('Who opened the OSM?').answer).toContain('inaugurated by KPC International Cooperation Director Taiho Kang');
+    });
+
     it('does not read an English word as the beginning of another: "part" is not "participants"', () => {
       // The knowledge never says whether the KPC is part of the APO; the sentence in which the
       // APO "welcomed the participants" does not say so either.
