@@ -161,6 +161,10 @@ describe('answer', () => {
       expect(engine.answer('Who organized the study mission in Seo?').answered).toBe(false);
     });
 
+    it('quotes what a person told participants, not a list that names them', () => {
+      expect(engine.answer('What did Kim tell participants?').answer).toContain('Kim told participants that');
+    });
+
     it('reads "opened" as inaugurated (the glossary)', () => {
       expect(engine.answer('Who opened the OSM?').answer).toContain('inaugurated by KPC International Cooperation Director Taiho Kang');
     });
