@@ -113,6 +113,7 @@ async function main(): Promise<void> {
 
   console.log('');
   printQualityTable(systems, groups);
+  printTargets(systems[0] as SystemRun, groups);
   console.log('');
   printMissTable(systems, groups);
   console.log('');
@@ -228,6 +229,33 @@ function printQualityTable(systems: readonly SystemRun[], groups: readonly Group
       'among the first k citations; false declines: answerable questions declined; OOK: out-of-knowledge questions;\n' +
       'right outcome: (answer hits + OOK declined) / (answerable + OOK); times per question, impossible ones apart.',
   );
+}
+
+/** Issue 11's targets for the engine, on each half: a share in percent, at least or at most. */
+const TARGETS: readonly { readonly name: string; readonly share: (f: Figures) => number; readonly min?: number; readonly max?: number }[] = [
+  { name: 'answer hit', share: (f) => (100 * f.answerHits) / f.answerable, min: 70 },
+  { name: 'false declines', share: (f) => (100 * f.falseDeclines) / f.answerable, max: 5 },
+  { name: 'out-of-knowledge declined', share: (f) => (100 * f.outOfKnowledgeDeclined) / f.outOfKnowledge, min: 85 },
+];
+/** Halves further apart than this, in points, mean a change fits noise (issue 11). */
+const HALVES_APART = 3;
+
+function printTargets(engine: SystemRun, groups: readonly Group[]): void {
+  const halves = groups.filter((group): group is Half => group !== 'all');
+  if (halves.length === 0) return;
+  const figures = halves.map((half) => figuresOf(engine.results.filter((r) => r.half === half)));
+  console.log(`\nTargets (${ENGINE_NAME}, each half):`);
+  for (const target of TARGETS) {
+    const shares = figures.map(target.share);
+    const met = shares.every((share) => (target.min === undefined || share >= target.min) && (target.max === undefined || share <= target.max));
+    const bound = target.min === undefined ? `<= ${target.max}` : `>= ${target.min}`;
+    const apart = shares.length === 2 ? `; halves ${Math.abs((shares[0] as number) - (shares[1] as number)).toFixed(1)} points apart` : '';
+    console.log(`  ${met ? 'PASS' : 'FAIL'}  ${target.name} ${bound} %: ${shares.map((share, i) => `${halves[i]} ${share.toFixed(1)}`).join(', ')}${apart}`);
+  }
+  if (figures.length === 2) {
+    const apart = TARGETS.filter((target) => Math.abs(target.share(figures[0] as Figures) - target.share(figures[1] as Figures)) > HALVES_APART);
+    if (apart.length > 0) console.log(`  note  the halves differ by more than ${HALVES_APART} points in ${apart.map((t) => t.name).join(', ')}`);
+  }
 }
 
 function printMissTable(systems: readonly SystemRun[], groups: readonly Group[]): void {
