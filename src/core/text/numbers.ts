@@ -40,8 +40,9 @@ const JOINS_NUMBERS = /^[-–—/,.:]$/;
 /**
  * Whether a question's word is a number it gives of its own ("15 regular season games", "Apollo
  * 12"): a passage that lacks it answers another question. The later parts of a joined number
- * ("14" of "2013-14", "000" of "100,000") are not numbers of their own, and no part of a date
- * written with slashes is.
+ * ("14" of "2013-14") are not numbers of their own, and no part of a date written with slashes
+ * or of a number written with thousands separators is: an article may write "1,000" as "1000"
+ * or "2/21/2016" as "21 February 2016".
  */
 export function isOwnNumber(text: string, words: readonly { surface: string; start: number; end: number }[], i: number): boolean {
   const word = words[i];
@@ -51,5 +52,7 @@ export function isOwnNumber(text: string, words: readonly { surface: string; sta
   const joinedBefore = before !== undefined && ENDS_IN_DIGIT.test(before.surface) && JOINS_NUMBERS.test(text.slice(before.end, word.start));
   const joinedAfter = after !== undefined && STARTS_WITH_DIGIT.test(after.surface) && JOINS_NUMBERS.test(text.slice(word.end, after.start));
   if (joinedBefore) return false;
-  return !(joinedAfter && text.slice(word.end, (after as { start: number }).start) === '/');
+  if (!joinedAfter) return true;
+  const join = text.slice(word.end, (after as { start: number }).start);
+  return join !== '/' && join !== ',';
 }
