@@ -448,6 +448,8 @@ describe('numbers the question gives', () => {
     expect(own('the c1622-23 sculpture')).toEqual([]);
     expect(own('by 2/21/2016')).toEqual([]);
     expect(own('the 16-game schedule of Apollo 12')).toEqual(['16', '12']);
+    // A single digit numbers a question in a list, or is written as a word.
+    expect(own('2. Who opened the 3 factories?')).toEqual([]);
   });
 });
 

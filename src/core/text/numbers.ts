@@ -39,14 +39,15 @@ const JOINS_NUMBERS = /^[-–—/,.:]$/;
 
 /**
  * Whether a question's word is a number it gives of its own ("15 regular season games", "Apollo
- * 12"): a passage that lacks it answers another question. The later parts of a joined number
- * ("14" of "2013-14") are not numbers of their own, and no part of a date written with slashes
- * or of a number written with thousands separators is: an article may write "1,000" as "1000"
- * or "2/21/2016" as "21 February 2016".
+ * 12"): a passage that lacks it answers another question. A single digit is not: it numbers a
+ * question in a list ("2. Who...", "step 3"), and articles write small numbers as words. Nor are
+ * the later parts of a joined number ("14" of "2013-14"), or any part of a date written with
+ * slashes or of a number with thousands separators: an article may write "1,000" as "1000" or
+ * "2/21/2016" as "21 February 2016".
  */
 export function isOwnNumber(text: string, words: readonly { surface: string; start: number; end: number }[], i: number): boolean {
   const word = words[i];
-  if (word === undefined || !DIGITS.test(word.surface)) return false;
+  if (word === undefined || !DIGITS.test(word.surface) || word.surface.length < 2) return false;
   const before = words[i - 1];
   const after = words[i + 1];
   const joinedBefore = before !== undefined && ENDS_IN_DIGIT.test(before.surface) && JOINS_NUMBERS.test(text.slice(before.end, word.start));
