@@ -188,19 +188,19 @@ export function analyzeQuestion(snapshot: Snapshot, question: string, carried?: 
     // ("held"): it weighs less than the rarest word the articles do use, but still a lot.
     const weight = known ? idf(token.term) : UNKNOWN_WORD_SHARE * idf(token.term);
     seen.add(token.term);
-    const sameNumber = otherNumberTerm(token.term);
     const isName = looksLikeName(token, i);
+    // Every key in one literal, in one order (no spread): units are made for every question.
     units.push({
       kind: 'term',
       term: token.term,
       words: [token.surface],
       isName,
       known,
-      ...(known ? {} : { longestEnding: longestEndingOf(token, isName) }),
+      longestEnding: known ? undefined : longestEndingOf(token, isName),
       focus: isFocus(tokens, i),
       weight,
-      ...(isOwnNumber(question, tokens, i) ? { isNumber: true } : {}),
-      ...(sameNumber === undefined ? {} : { sameNumber }),
+      isNumber: isOwnNumber(question, tokens, i),
+      sameNumber: otherNumberTerm(token.term),
     });
   });
 
