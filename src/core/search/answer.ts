@@ -3,7 +3,7 @@ import { declineHeadline } from '../declines.js';
 import { looksNotEnglish } from '../text/language.js';
 import { smallTalkOf } from '../text/smallTalk.js';
 import type { Sentence } from '../text/sentences.js';
-import { lowerWord, type Token } from '../text/analyze.js';
+import { lowerWord, POSSESSIVE, type Token } from '../text/analyze.js';
 import type {
   AlternativeAnswer,
   Answer,
@@ -346,10 +346,6 @@ function namesPeopleOf(unit: QueryUnit & { kind: 'term' }, terms: ReadonlySet<st
 /** Endings that make a people of a place ("-ers", "-ans", "-ese"), and the shortest place. */
 const PEOPLE_ENDING = /^(?:n|an|ian|er|ese|i|ite)s?$/;
 const MIN_PLACE_LENGTH = 4;
-
-/** "Apple's": the name is "Apple". */
-const POSSESSIVE = /['’]s$/i;
-
 
 /**
  * Whether a sentence makes a better quote than another: one that covers enough of the question to

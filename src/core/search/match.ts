@@ -41,6 +41,12 @@ export function indexEdits(term: string): number {
  */
 export const ENGLISH_WORD_ENDING = 3;
 
+/** How many letters longer a word a query term begins may be to match it: none when it `allowsPrefix` not. */
+export function longestEnding(term: string, englishWord: boolean): number {
+  if (!allowsPrefix(term)) return 0;
+  return englishWord ? ENGLISH_WORD_ENDING : Infinity;
+}
+
 /** Whether a query term may match longer words it begins ("incub" finds "incubators"). */
 export function allowsPrefix(term: string): boolean {
   return term.length >= 4 && !NUMBER.test(term);
@@ -58,9 +64,9 @@ export interface TextFeatures {
 }
 
 /** How strongly one token's term matches a query term: 1 exact, less for a prefix or a typo, else 0. */
-export function termMatch(queryTerm: string, term: string, longestEnding = allowsPrefix(queryTerm) ? Infinity : 0): number {
+export function termMatch(queryTerm: string, term: string, longest = longestEnding(queryTerm, false)): number {
   if (term === queryTerm) return 1;
-  if (term.length - queryTerm.length <= longestEnding && term.startsWith(queryTerm)) return PREFIX_WEIGHT;
+  if (term.length - queryTerm.length <= longest && term.startsWith(queryTerm)) return PREFIX_WEIGHT;
   const edits = allowedEdits(queryTerm);
   if (edits > 0 && Math.abs(term.length - queryTerm.length) <= edits && editDistance(queryTerm, term, edits) <= edits) {
     return FUZZY_WEIGHT;

@@ -4,7 +4,7 @@ import { termOf, tokenize, type Token } from '../text/analyze.js';
 import { isOwnNumber, otherNumberTerm } from '../text/numbers.js';
 import { isEnglishWord } from '../text/synonyms.js';
 import { AMOUNT_WORDS, QUESTION_FILLERS } from '../text/stopWords.js';
-import { allowedEdits, allowsPrefix, ENGLISH_WORD_ENDING, FUZZY_WEIGHT, termMatch } from './match.js';
+import { allowedEdits, allowsPrefix, ENGLISH_WORD_ENDING, FUZZY_WEIGHT, longestEnding, termMatch } from './match.js';
 import { findPeriods, type Period } from './periods.js';
 import type { Snapshot } from './snapshot.js';
 
@@ -274,8 +274,8 @@ export function kindOf(question: string): AnswerKind | undefined {
 
 /** How many letters longer a word the token begins may be, when the knowledge never uses the token (see `ENGLISH_WORD_ENDING`). */
 function longestEndingOf(token: Token, isName: boolean): number {
-  if (!allowsPrefix(token.term)) return 0;
-  return !isName && isEnglishWord(token.lower) ? ENGLISH_WORD_ENDING : Infinity;
+  // WordNet is looked up only for a word that may match as a beginning at all.
+  return longestEnding(token.term, !isName && allowsPrefix(token.term) && isEnglishWord(token.lower));
 }
 
 /** Words that, asked for ("what share of jobs..."), ask for a percentage. */

@@ -1,6 +1,6 @@
 import type { SearchResult } from 'minisearch';
 import type { Article, Audience } from '../types.js';
-import { allowsPrefix, ENGLISH_WORD_ENDING, indexEdits, termMatch, FUZZY_WEIGHT, PREFIX_WEIGHT } from './match.js';
+import { allowsPrefix, ENGLISH_WORD_ENDING, indexEdits, longestEnding, termMatch, FUZZY_WEIGHT, PREFIX_WEIGHT } from './match.js';
 import { indexedTerms } from './indexedTerms.js';
 import { wantedKeys, type Period } from './periods.js';
 import { analyzeQuestion, type AnalyzedQuestion, type QueryUnit } from './query.js';
@@ -307,8 +307,8 @@ export function unmatchedUnits(analyzed: AnalyzedQuestion, results: readonly Sea
   for (const result of results) for (const term of result.terms) found.add(term);
   const matched = (queryTerm: string): boolean => {
     if (found.has(queryTerm)) return true;
-    const longestEnding = !allowsPrefix(queryTerm) ? 0 : analyzed.englishWords.has(queryTerm) ? ENGLISH_WORD_ENDING : Infinity;
-    for (const term of found) if (termMatch(queryTerm, term, longestEnding) > 0) return true;
+    const longest = longestEnding(queryTerm, analyzed.englishWords.has(queryTerm));
+    for (const term of found) if (termMatch(queryTerm, term, longest) > 0) return true;
     return false;
   };
   return analyzed.units.filter((unit) => {

@@ -19,7 +19,8 @@ export interface Token {
 // Letters and digits, joined by an inner "&", apostrophe or dot: "R&D", "Kim's", "3.5", "e.g";
 // and "%", which is the word "percent" written as a sign.
 const WORD = /[\p{L}\p{N}]+(?:[&'’.][\p{L}\p{N}]+)*|%/gu;
-const POSSESSIVE = /['’]s$/;
+/** A possessive ending: "Apple's" names "Apple". */
+export const POSSESSIVE = /['’]s$/i;
 const DIACRITICS = /\p{M}+/gu;
 const HAS_LETTER = /\p{L}/u;
 
